@@ -1,0 +1,106 @@
+"""The one error tree of adloom.
+
+    AdloomError
+    ├── InputError                 bad user input; never worth retrying as-is
+    │   ├── BrandInputError        a brand-folder file is missing, malformed or unreadable
+    │   ├── BrandObjectError       brand.yaml does not validate, or an id in it is unknown
+    │   ├── ConfigError            settings, CLI options or a selection string are wrong
+    │   └── NotFound               a concept / run / claim id that does not exist
+    ├── FetchError                 a URL could not be fetched (refused, timeout, status, too large)
+    ├── WriterError                text generation failed
+    │   ├── ProviderTimeout        retryable
+    │   ├── RateLimited            retryable, carries retry_after
+    │   └── OutputInvalid          the writer's output failed validation after its re-asks
+    ├── PolicyViolation            governance refused something (a concept, a pack)
+    └── StoreError                 the database is unreachable or its schema is behind
+
+Errors carry *where* (file, line, field) so the CLI can print one line a person can act on. Every error
+is picklable (plain constructor arguments) so Celery can carry it. Translation into exit codes happens
+once, in ``adloom.cli``.
+"""
+
+from __future__ import annotations
+
+
+class AdloomError(Exception):
+    """Base class. ``retryable`` says whether trying the same thing again can succeed."""
+
+    retryable = False
+    exit_code = 1
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 field: str | None = None) -> None:
+        super().__init__(message, file, line, field)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.field = field
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # keyword-only arguments do not survive the default pickling of exceptions
+        return (_rebuild, (type(self), self.message, self.file, self.line, self.field))
+
+    def where(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file + (f":{self.line}" if self.line else ""))
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message
+
+
+def _rebuild(cls: type[AdloomError], message: str, file: str | None, line: int | None,
+             field: str | None) -> AdloomError:
+    return cls(message, file=file, line=line, field=field)
+
+
+class InputError(AdloomError):
+    exit_code = 2
+
+
+class BrandInputError(InputError):
+    pass
+
+
+class BrandObjectError(InputError):
+    pass
+
+
+class ConfigError(InputError):
+    pass
+
+
+class NotFound(InputError):
+    exit_code = 3
+
+
+class FetchError(AdloomError):
+    pass
+
+
+class WriterError(AdloomError):
+    pass
+
+
+class ProviderTimeout(WriterError):
+    retryable = True
+
+
+class RateLimited(WriterError):
+    retryable = True
+
+
+class OutputInvalid(WriterError):
+    pass
+
+
+class PolicyViolation(AdloomError):
+    pass
+
+
+class StoreError(AdloomError):
+    exit_code = 4

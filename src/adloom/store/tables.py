@@ -1,0 +1,138 @@
+"""SQLAlchemy 2 tables. JSON payloads hold pydantic models dumped with ``mode="json"``.
+
+One Alembic history (``store/migrations``) creates these on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, Float, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class DocumentRow(Base):
+    """An ingested document (untrusted text) with provenance."""
+
+    __tablename__ = "documents"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    brand_slug: Mapped[str] = mapped_column(String(120), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]]
+
+
+class BrandVersionRow(Base):
+    __tablename__ = "brand_versions"
+    version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    brand_slug: Mapped[str] = mapped_column(String(120), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    parent: Mapped[str | None] = mapped_column(String(64))
+    document_ids: Mapped[list[Any]]
+    payload: Mapped[dict[str, Any]]
+
+
+class RunRow(Base):
+    __tablename__ = "runs"
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    brand_slug: Mapped[str] = mapped_column(String(120), index=True)
+    brand_version: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))          # running | done | failed
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    out_dir: Mapped[str] = mapped_column(Text)
+    summary: Mapped[dict[str, Any]]
+
+
+class ConceptRow(Base):
+    """A concept is content-addressed, so a rerun of an unchanged brand finds and reuses it."""
+
+    __tablename__ = "concepts"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    brand_slug: Mapped[str] = mapped_column(String(120), index=True)
+    brand_version: Mapped[str] = mapped_column(String(64), index=True)
+    angle_id: Mapped[str] = mapped_column(String(64))
+    segment_id: Mapped[str] = mapped_column(String(64))
+    writer_id: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[dict[str, Any]]
+
+
+class RunConceptRow(Base):
+    """Which concepts a run produced or reused, in order."""
+
+    __tablename__ = "run_concepts"
+    run_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    concept_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    reused: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class VerdictRow(Base):
+    __tablename__ = "verdicts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    concept_id: Mapped[str] = mapped_column(String(64), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    route: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[dict[str, Any]]
+
+
+class PatternRow(Base):
+    """Pattern library: shipped priors, later reweighted by imported performance."""
+
+    __tablename__ = "patterns"
+    id: Mapped[str] = mapped_column(String(160), primary_key=True)
+    angle_type: Mapped[str] = mapped_column(String(64), index=True)
+    segment_id: Mapped[str | None] = mapped_column(String(64))
+    platform: Mapped[str | None] = mapped_column(String(16))
+    weight: Mapped[float] = mapped_column(Float)
+    observations: Mapped[int] = mapped_column(Integer, default=0)
+    source: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WriterCallRow(Base):
+    """One row per writer call (model or formula), written by the library itself."""
+
+    __tablename__ = "writer_calls"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str | None] = mapped_column(String(80), index=True)
+    cache_key: Mapped[str] = mapped_column(String(64), index=True)
+    writer_id: Mapped[str] = mapped_column(String(120))
+    template: Mapped[str] = mapped_column(String(120))
+    cache_hit: Mapped[int] = mapped_column(Integer, default=0)
+    input_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    output_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    cost: Mapped[float] = mapped_column(Float, default=0.0)
+    latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    request: Mapped[dict[str, Any]]
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class AuditEventRow(Base):
+    """Append-only, hash-chained event log (see adloom.audit). Triggers forbid UPDATE and DELETE."""
+
+    __tablename__ = "audit_events"
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                     autoincrement=False)
+    ts: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(String(200), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+Index("ix_verdicts_concept_attempt", VerdictRow.concept_id, VerdictRow.attempt)
