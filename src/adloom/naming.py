@@ -8,11 +8,14 @@ Fields are slugs of ``[a-z0-9-]``; ``_`` only separates. Example:
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from adloom.errors import InputError
+from adloom.types import BrandObject, Concept, GoogleRSACopy
 
 PREFIX = "adl"
 _NAME = re.compile(
@@ -54,3 +57,19 @@ def parse_ad_name(name: str) -> AdName:
         raise InputError(f"'{name}' does not follow the adloom naming convention "
                          "adl_<brand>_<angle>_<segment>_<hook>_<concept8>[_<platform>]")
     return AdName(**match.groupdict())
+
+
+def ad_names(concept: Concept, brand: BrandObject, platform: str) -> list[str]:
+    """Every ad name a concept exports to a platform: one per hook variant, or one RSA for Google."""
+    if platform == "google":
+        return [ad_name(brand.slug, concept.angle.id, concept.segment_id, "rsa", concept.id, "google")]
+    hooks = [c.hook_id for c in concept.copy_for(platform) if not isinstance(c, GoogleRSACopy)]
+    return [ad_name(brand.slug, concept.angle.id, concept.segment_id, h, concept.id, platform) for h in hooks]
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

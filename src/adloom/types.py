@@ -410,9 +410,13 @@ class RunSummary(Model):
     first_draft_failures: int = 0
     regenerations: int = 0
     reused: int = 0
+    suppressed_duplicates: int = 0       # hooks dropped as near-duplicates of an earlier concept's
     writer_calls: int = 0
     stage_seconds: dict[str, float] = Field(default_factory=dict)
     outputs: dict[str, str] = Field(default_factory=dict)
+    campaign: Campaign | None = None
+    assets: list[Asset] = Field(default_factory=list)
+    render_errors: list[str] = Field(default_factory=list)
 
 
 SCHEMA_MODELS: dict[str, Any] = {

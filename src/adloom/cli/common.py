@@ -1,0 +1,41 @@
+"""What every command shares: the project's store, one-line errors with exit codes, the console."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session, sessionmaker
+
+from adloom.errors import AdloomError
+from adloom.settings import Settings
+from adloom.store.db import open_store
+
+console = Console()
+err_console = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+ProjectOpt = typer.Option(Path("."), "--project", "-p", help="Project folder holding .adloom/ (the store).")
+
+
+def cli_errors(func: F) -> F:
+    """Translate adloom errors into one line on stderr and the error's exit code: the only place it happens."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AdloomError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def store_for(project: Path, settings: Settings | None = None) -> sessionmaker[Session]:
+    settings = settings or Settings()
+    return open_store(settings.store_url(project))

@@ -1,0 +1,25 @@
+"""`adloom` command line: one module per command group, mounted here explicitly."""
+
+from __future__ import annotations
+
+import typer
+
+from adloom.cli import audit, brand, concepts, init, run, schema
+
+app = typer.Typer(name="adloom", help="Creative strategy engine: brand folder in, governed ad creatives out.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app.command("init")(init.init)
+app.command("run")(run.run)
+app.command("export")(run.export)
+app.command("schema")(schema.schema)
+app.add_typer(brand.app, name="brand", help="Show, diff, extract and approve the brand object.")
+app.add_typer(concepts.app, name="concepts", help="List and inspect stored concepts.")
+app.add_typer(audit.app, name="audit", help="Verify the audit chain, trace an ad's lineage, export events.")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""`adloom run` (the main job) and `adloom export` (re-export a stored run)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import cast
+
+import typer
+import yaml
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from adloom.cli.common import ProjectOpt, cli_errors, console, store_for
+from adloom.errors import BrandInputError, ConfigError
+from adloom.ingest.fetch import FetchOptions
+from adloom.pipeline import export as export_stage
+from adloom.pipeline.render_step import render_step
+from adloom.pipeline.run import RunOptions, RunResult
+from adloom.pipeline.run import run as run_pipeline
+from adloom.platforms import PLATFORMS, Platform
+from adloom.settings import Settings
+from adloom.store import concepts as concept_store
+from adloom.store.brands import get_version
+from adloom.store.db import transaction
+from adloom.types import Asset, Campaign, RunSummary
+from adloom.writers.registry import get_writer
+
+
+class RichProgress:
+    """Rich progress bars for the driver's stages."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        if name not in self.tasks:
+            self.tasks[name] = self.progress.add_task(name, total=total)
+        else:
+            self.progress.update(self.tasks[name], total=total)
+
+    def advance(self, name: str, n: int = 1) -> None:
+        if name not in self.tasks:
+            self.stage(name)
+        self.progress.advance(self.tasks[name], n)
+
+
+def parse_platforms(value: str) -> list[Platform]:
+    chosen = [p.strip().lower() for p in value.split(",") if p.strip()]
+    unknown = [p for p in chosen if p not in PLATFORMS]
+    if unknown or not chosen:
+        raise ConfigError(f"unknown platform(s) {', '.join(unknown) or '(none)'}; choose from "
+                          f"{', '.join(PLATFORMS)}", field="--platforms")
+    return cast(list[Platform], chosen)
+
+
+def load_campaign(folder: Path, path: Path | None, platforms: list[Platform]) -> Campaign:
+    """campaign.yaml in the brand folder (or --campaign FILE) sets where the ads run."""
+    source = path or folder / "campaign.yaml"
+    data: dict[str, object] = {}
+    if source.exists():
+        try:
+            loaded = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise BrandInputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(source),
+                                  line=mark.line + 1 if mark else None) from None
+        if not isinstance(loaded, dict):
+            raise BrandInputError("a campaign file must be a mapping of fields", file=str(source))
+        data = loaded
+    elif path is not None:
+        raise BrandInputError("campaign file not found", file=str(path))
+    data["platforms"] = platforms
+    try:
+        return Campaign.model_validate(data)
+    except Exception as exc:  # pydantic.ValidationError: name the first bad field
+        errors = getattr(exc, "errors", lambda: [])()
+        field = ".".join(str(p) for p in errors[0]["loc"]) if errors else None
+        msg = errors[0]["msg"] if errors else str(exc)
+        raise BrandInputError(msg, file=str(source), field=field) from None
+
+
+@cli_errors
+def run(
+    folder: Path = typer.Argument(..., help="The brand folder (see docs/brand-folder.md)."),
+    platforms: str = typer.Option("meta,google,tiktok", help="Comma-separated: meta, google, tiktok."),
+    angles: int = typer.Option(5, "--angles", min=1, max=10, help="How many ranked angles to write."),
+    hooks: int = typer.Option(5, "--hooks", min=1, max=8, help="Hooks per angle x segment."),
+    writer: str = typer.Option(None, "--writer", help="formula (default, offline), fake, openai:MODEL …"),
+    out: Path = typer.Option(None, "--out", help="Output root (default: ./out)."),
+    campaign_file: Path = typer.Option(None, "--campaign", help="Campaign YAML (default: FOLDER/campaign.yaml)."),
+    render: bool = typer.Option(True, "--render/--no-render", help="Render images, animatics and briefs."),
+    project: Path = ProjectOpt,
+) -> None:
+    """Run the whole pipeline on a brand folder: report, concepts and bulk-upload files under out/."""
+    settings = Settings()
+    if not folder.exists():
+        raise BrandInputError("brand folder not found", file=str(folder))
+    chosen = parse_platforms(platforms)
+    campaign = load_campaign(folder, campaign_file, chosen)
+    the_writer = get_writer(writer or settings.writer)
+    factory = store_for(project, settings)
+    options = RunOptions(platforms=chosen, n_angles=angles, hooks_per_concept=hooks,
+                         max_attempts=settings.max_attempts, concurrency=settings.concurrency, render=render,
+                         fetch=FetchOptions(allow_private=settings.allow_private_urls,
+                                            timeout=settings.fetch_timeout, max_bytes=settings.fetch_max_bytes,
+                                            cache_dir=project / ".adloom" / "cache" / "urls"))
+    columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bars:
+        result = asyncio.run(run_pipeline(
+            folder, factory=factory, writer=the_writer, campaign=campaign, out_root=out or settings.out_dir,
+            options=options, progress=RichProgress(bars), render_assets=render_step))
+    print_summary(result)
+
+
+def print_summary(result: RunResult) -> None:
+    s = result.summary
+    for warning in s.warnings:
+        console.print(f"[yellow]warning:[/] {warning.file}{f':{warning.line}' if warning.line else ''}: "
+                      f"{warning.message}", highlight=False)
+    for flag in s.flagged_inputs:
+        console.print(f"[magenta]flagged input (kept as data):[/] {flag}", highlight=False)
+    table = Table(title=f"{result.brand.name} · brand {s.brand_version} · run {s.run_id}", show_header=False)
+    table.add_row("documents", str(s.documents))
+    table.add_row("angles", ", ".join(s.angles))
+    table.add_row("concepts", f"{s.concepts} ({', '.join(f'{k} {v}' for k, v in sorted(s.by_status.items()))})")
+    table.add_row("hooks", str(s.hooks))
+    table.add_row("first drafts failing", f"{s.first_draft_failures} · regenerations {s.regenerations}")
+    table.add_row("reused from store", str(s.reused))
+    table.add_row("time", ", ".join(f"{k} {v:.2f}s" for k, v in s.stage_seconds.items()))
+    console.print(table)
+    console.print(f"report: [bold]{result.outputs['report']}[/]")
+    for name, path in result.outputs.items():
+        if name != "report":
+            console.print(f"  {name}: {path}", highlight=False)
+
+
+@cli_errors
+def export(
+    run_id: str = typer.Option(None, "--run", help="Run id (default: the latest finished run)."),
+    out: Path = typer.Option(None, "--out", help="Folder to write into (default: the run's own folder)."),
+    project: Path = ProjectOpt,
+) -> None:
+    """Write a stored run's report, concepts.jsonl and bulk CSVs again (e.g. after brand or review edits)."""
+    factory = store_for(project)
+    with transaction(factory) as session:
+        row = concept_store.get_run(session, run_id) if run_id else concept_store.latest_run(session)
+        if row is None:
+            raise ConfigError("no finished run in this project yet: run `adloom run FOLDER` first")
+        summary = RunSummary.model_validate(row.summary)
+        concepts = concept_store.run_concepts(session, row.id)
+        verdicts = concept_store.verdicts_for(session, [c.id for c in concepts])
+        brand = get_version(session, row.brand_version)
+        out_dir = out or Path(row.out_dir)
+    campaign = summary.campaign or Campaign()
+    assets: dict[str, list[Asset]] = {}
+    for asset in summary.assets:
+        assets.setdefault(asset.concept_id, []).append(asset)
+    outputs = export_stage.exports(concepts, verdicts, brand, campaign, summary, out_dir, assets=assets)
+    for name, path in outputs.items():
+        console.print(f"{name}: {path}", highlight=False)

@@ -1,0 +1,81 @@
+"""Stage: one angle x segment -> a governed Concept (write, check, regenerate with reasons, bounded).
+
+Prevention first: the writer gets the constraints before it writes; correction second: a failed draft
+is rewritten with the findings as machine-readable reasons, at most ``max_attempts`` times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import adloom
+from adloom.errors import WriterError
+from adloom.types import (
+    Angle,
+    BrandObject,
+    Concept,
+    ConceptStatus,
+    Constraints,
+    Finding,
+    Route,
+    Segment,
+    Verdict,
+    content_hash,
+)
+from adloom.writers.base import ConceptTask, Writer
+
+Check = Callable[[Concept], Verdict]
+ConstraintsFor = Callable[[list[Finding]], Constraints]
+
+_STATUS: dict[Route, ConceptStatus] = {"approve": "approved", "review": "review", "reject": "rejected",
+                                        "regenerate": "rejected"}
+
+
+@dataclass
+class GovernedConcept:
+    concept: Concept
+    verdicts: list[Verdict] = field(default_factory=list)
+
+    @property
+    def first_draft_failed(self) -> bool:
+        return bool(self.verdicts) and self.verdicts[0].route != "approve"
+
+
+def concept_id(brand: BrandObject, angle: Angle, segment: Segment, writer_id: str,
+               constraints: Constraints) -> str:
+    """Content address of a unit of work: unchanged inputs find the stored concept and reuse it."""
+    return content_hash({
+        "adloom": adloom.__version__, "brand": brand.version(), "angle": angle.id,
+        "segment": segment.id, "writer": writer_id, "constraints": constraints.model_dump(mode="json"),
+    }, length=32)
+
+
+async def governed_concept(brand: BrandObject, angle: Angle, segment: Segment, *, writer: Writer,
+                           check: Check, constraints_for: ConstraintsFor, max_attempts: int) -> GovernedConcept:
+    first = constraints_for([])
+    cid = concept_id(brand, angle, segment, writer.id, first)
+    base = {"id": cid, "brand_slug": brand.slug, "brand_version": brand.version(), "angle": angle,
+            "segment_id": segment.id, "writer_id": writer.id}
+    result = GovernedConcept(Concept(**base, status="failed", attempt=0))
+    reasons: list[Finding] = []
+    for attempt in range(1, max_attempts + 1):
+        constraints = first if attempt == 1 else constraints_for(reasons)
+        task = ConceptTask(brand=brand, angle=angle, segment=segment, constraints=constraints, seed=cid,
+                           attempt=attempt)
+        try:
+            draft = await writer.run(task)
+        except WriterError as exc:
+            # the unit fails with its reason stored; the rest of the run goes on
+            result.concept = Concept(**base, attempt=attempt, status="failed", error=str(exc),
+                                     created_at=datetime.now(UTC))
+            return result
+        concept = Concept(**base, attempt=attempt, status="review", draft=draft, created_at=datetime.now(UTC))
+        verdict = check(concept)
+        result.verdicts.append(verdict)
+        result.concept = concept.model_copy(update={"status": _STATUS[verdict.route]})
+        if verdict.route != "regenerate":
+            return result
+        reasons = [f for f in verdict.findings if f.severity != "warn"]
+    return result
