@@ -62,6 +62,8 @@ def parse_ad_name(name: str) -> AdName:
 def ad_names(concept: Concept, brand: BrandObject, platform: str) -> list[str]:
     """Every ad name a concept exports to a platform: one per hook variant, or one RSA for Google."""
     if platform == "google":
+        if not concept.copy_for("google"):
+            return []
         return [ad_name(brand.slug, concept.angle.id, concept.segment_id, "rsa", concept.id, "google")]
     hooks = [c.hook_id for c in concept.copy_for(platform) if not isinstance(c, GoogleRSACopy)]
     return [ad_name(brand.slug, concept.angle.id, concept.segment_id, h, concept.id, platform) for h in hooks]
