@@ -1,0 +1,60 @@
+"""Saved or fetched web pages: trafilatura strips navigation and boilerplate, then we split by heading."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+import trafilatura
+
+from adloom.errors import BrandInputError
+from adloom.ingest.decode import decode_utf8, looks_binary
+from adloom.ingest.result import IngestResult, make_document
+from adloom.ingest.sections import split_sections
+from adloom.types import DocumentKind, Provenance
+
+_MARKUP = re.compile(r"<\s*(?:!doctype|html|head|body|p|div|h[1-6]|main|article|section|span|title)\b",
+                     re.IGNORECASE)
+
+
+def read_html_file(raw: bytes, relpath: str, *, kind: DocumentKind = "website") -> IngestResult:
+    """A .html file from the brand folder; anything that is not really HTML is a warning, not an error."""
+    if looks_binary(raw):
+        return IngestResult.warning(relpath, "binary content, not HTML; skipped")
+    try:
+        html = decode_utf8(raw, relpath)
+    except BrandInputError as exc:
+        return IngestResult.warning(relpath, f"{exc.message}; skipped")
+    return read_html(html, Provenance(file=relpath), kind=kind)
+
+
+def read_html(html: str, origin: Provenance, *, kind: DocumentKind = "website") -> IngestResult:
+    """Documents for one page. ``origin`` says where it came from (file, or urls.txt line and URL)."""
+    where = origin.url or origin.file
+
+    def skip(reason: str) -> IngestResult:
+        return IngestResult.warning(origin.file, f"{where}: {reason}; skipped", origin.line_start)
+
+    if not _MARKUP.search(html):
+        return skip("no HTML markup found (plain text with an .html name?)")
+    markdown = trafilatura.extract(html, output_format="markdown", include_comments=False,
+                                   include_tables=True, include_links=False, include_images=False,
+                                   favor_recall=True)
+    if not markdown or not markdown.strip():
+        return skip("no readable text after boilerplate removal")
+    page_title = _page_title(html) or PurePosixPath(origin.file).stem
+    documents = [
+        make_document(kind, section.text,
+                      origin.model_copy(update={"section": section.heading,
+                                                "line_end": origin.line_start}),
+                      title=section.heading or page_title)
+        for section in split_sections(markdown)
+    ]
+    if not documents:
+        return skip("no readable text after boilerplate removal")
+    return IngestResult.of(documents)
+
+
+def _page_title(html: str) -> str | None:
+    metadata = trafilatura.extract_metadata(html)
+    return metadata.title if metadata and metadata.title else None

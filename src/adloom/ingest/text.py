@@ -1,0 +1,32 @@
+"""Markdown and plain-text product docs: one Document per heading section, with source line ranges."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from adloom.errors import BrandInputError
+from adloom.ingest.decode import decode_utf8, looks_binary
+from adloom.ingest.result import IngestResult, make_document
+from adloom.ingest.sections import split_sections
+from adloom.types import DocumentKind, Provenance
+
+
+def read_text(raw: bytes, relpath: str, *, kind: DocumentKind = "product_doc") -> IngestResult:
+    if looks_binary(raw):
+        return IngestResult.warning(relpath, "binary content, not a text document; skipped")
+    try:
+        text = decode_utf8(raw, relpath)
+    except BrandInputError as exc:
+        # free text: losing one doc is recoverable, so warn instead of stopping the run
+        return IngestResult.warning(relpath, f"{exc.message}; skipped")
+    stem = PurePosixPath(relpath).stem
+    documents = [
+        make_document(kind, section.text,
+                      Provenance(file=relpath, section=section.heading,
+                                 line_start=section.line_start, line_end=section.line_end),
+                      title=section.heading or stem)
+        for section in split_sections(text)
+    ]
+    if not documents:
+        return IngestResult.warning(relpath, "empty document; skipped")
+    return IngestResult.of(documents)
