@@ -1,0 +1,31 @@
+"""Check: no word from the brand's avoid list and no competitor name appears in any text field."""
+
+from __future__ import annotations
+
+from adloom.governance.fields import text_fields
+from adloom.governance.lexicon import TermMatcher
+from adloom.governance.rules import finding
+from adloom.types import BrandObject, Campaign, Concept, Finding
+
+__all__ = ["check"]
+
+VERSION = "1"
+
+
+def check(concept: Concept, brand: BrandObject, campaign: Campaign) -> list[Finding]:
+    if concept.draft is None:
+        return []
+    avoid, competitors = TermMatcher(brand.avoid), TermMatcher(brand.competitors)
+    out: list[Finding] = []
+    for field in text_fields(concept.draft):
+        for hit in avoid.find(field.text):
+            out.append(finding(
+                "brand.avoid", f"'{hit.text}' is on the brand's avoid list", field=field.path,
+                span=(hit.start, hit.end), excerpt=hit.text,
+                fix_hint=f"Remove or rephrase '{hit.text}'; {brand.name} never uses '{hit.term}'."))
+        for hit in competitors.find(field.text):
+            out.append(finding(
+                "brand.competitor", f"names the competitor '{hit.term}'", field=field.path,
+                span=(hit.start, hit.end), excerpt=hit.text,
+                fix_hint="Do not name competitors; contrast with 'the usual option' instead."))
+    return out

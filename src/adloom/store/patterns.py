@@ -1,0 +1,69 @@
+"""Pattern-library queries. Plain functions on a caller-owned session: they never commit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from adloom.feedback.patterns import load_priors
+from adloom.store.tables import PatternRow
+from adloom.types import Pattern
+
+__all__ = ["ensure_priors", "load_patterns", "upsert_pattern"]
+
+
+def _to_pattern(row: PatternRow) -> Pattern:
+    return Pattern.model_validate({
+        "id": row.id, "angle_type": row.angle_type, "segment_id": row.segment_id,
+        "platform": row.platform, "weight": row.weight, "observations": row.observations,
+        "source": row.source, "note": row.note,
+    })
+
+
+def _fill(row: PatternRow, pattern: Pattern, now: datetime) -> None:
+    row.angle_type = pattern.angle_type
+    row.segment_id = pattern.segment_id
+    row.platform = pattern.platform
+    row.weight = pattern.weight
+    row.observations = pattern.observations
+    row.source = pattern.source
+    row.note = pattern.note
+    row.updated_at = now
+
+
+def ensure_priors(session: Session, priors: list[Pattern] | None = None) -> int:
+    """Insert the shipped priors whose id is not stored yet; return how many were inserted.
+
+    Existing rows are left alone, whatever their source: a performance-learned weight is evidence, and a
+    prior someone edited in the store is a deliberate choice. Idempotent.
+    """
+    priors = load_priors() if priors is None else priors
+    existing = set(session.scalars(select(PatternRow.id).where(PatternRow.id.in_([p.id for p in priors]))))
+    now = datetime.now(UTC)
+    inserted = 0
+    for prior in priors:
+        if prior.id in existing:
+            continue
+        row = PatternRow(id=prior.id)
+        _fill(row, prior, now)
+        session.add(row)
+        inserted += 1
+    session.flush()
+    return inserted
+
+
+def load_patterns(session: Session) -> list[Pattern]:
+    """Every stored pattern, ordered by id (deterministic)."""
+    return [_to_pattern(row) for row in session.scalars(select(PatternRow).order_by(PatternRow.id))]
+
+
+def upsert_pattern(session: Session, pattern: Pattern) -> None:
+    """Insert the pattern, or replace the stored row with the same id."""
+    row = session.get(PatternRow, pattern.id)
+    if row is None:
+        row = PatternRow(id=pattern.id)
+        session.add(row)
+    _fill(row, pattern, datetime.now(UTC))
+    session.flush()
