@@ -1,0 +1,122 @@
+"""Fill hook templates for one angle x segment: word limit, guard and near-duplicate checks on each."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from string import Formatter
+
+from adloom.textutil import near_duplicate_of, normalize_space, sentence_case, word_count
+from adloom.types import Angle, Hook
+from adloom.writers.formula.material import Material
+from adloom.writers.formula.templates import (
+    ANGLE_WHY,
+    FALLBACK_CAPTIONS,
+    GENERIC,
+    HookTemplate,
+    generic_templates,
+    templates_for,
+)
+
+CAPTION_WORDS = (2, 5)
+FALLBACK_VISUAL = "Creator talking straight to camera, natural light"
+SEGMENT_SLOTS = frozenset({"pain", "desire", "objection", "quote"})   # phrases a viewer notices repeated
+
+
+def template_order(angle_id: str, seed: str, attempt: int, per_concept: int) -> tuple[list[HookTemplate],
+                                                                                   list[HookTemplate]]:
+    """The angle's templates in a seed-fixed order rotated by attempt, and the generic ones as reserve.
+
+    The order depends on the seed alone and the attempt only shifts the starting point, so a
+    regenerated draft leads with templates the previous attempt did not use.
+    """
+    order_rng = random.Random(seed)
+    own = templates_for(angle_id)
+    order_rng.shuffle(own)
+    start = ((attempt - 1) * per_concept) % len(own)
+    own = own[start:] + own[:start]
+    if own[0].angle == GENERIC:
+        return own, []
+    reserve = generic_templates()
+    order_rng.shuffle(reserve)
+    return own, reserve
+
+
+def slots_of(text: str) -> list[str]:
+    return [field for _, field, _, _ in Formatter().parse(text) if field]
+
+
+def write_hooks(material: Material, angle: Angle, framework: str, *, seed: str, attempt: int,
+                count: int, max_words: int) -> list[Hook]:
+    own, reserve = template_order(angle.id, seed, attempt, count)
+    filler = _Filler(material, random.Random(f"{seed}:{attempt}"), max_words)
+    hooks: list[Hook] = []
+    # angle templates on phrases not yet spoken first, then angle templates again, then the reserve
+    for templates, fresh_only in ((own, True), (own, False), (reserve, False)):
+        for template in templates:
+            if len(hooks) >= count:
+                return hooks
+            if any(h.template_id == template.id for h in hooks):
+                continue
+            text = filler.fill(template.text, [h.text for h in hooks], fresh_only=fresh_only)
+            if text is None:
+                continue
+            caption = _caption(template, text, material, [h.on_screen_caption for h in hooks])
+            visual = template.visual if material.guard.ok(template.visual) else FALLBACK_VISUAL
+            hooks.append(Hook(
+                id=f"h{len(hooks) + 1}", text=text, first_visual=visual, on_screen_caption=caption,
+                template_id=template.id, rationale=_rationale(template, angle, framework)))
+    return hooks
+
+
+@dataclass
+class _Filler:
+    """Fills slots for one concept, remembering which segment phrases it has already used."""
+
+    material: Material
+    rng: random.Random
+    max_words: int
+    cursor: dict[str, int] = field(default_factory=dict)   # per slot: where its next phrase comes from
+    spoken: set[str] = field(default_factory=set)
+
+    def fill(self, pattern: str, taken: list[str], *, fresh_only: bool) -> str | None:
+        """The first filling of ``pattern`` that fits the word limit, passes the guard and is new."""
+        options = {slot: self.material.slot_values(slot) for slot in slots_of(pattern)}
+        if any(not values for values in options.values()):
+            return None
+        for slot, values in options.items():
+            self.cursor.setdefault(slot, self.rng.randrange(len(values)))
+        for step in range(max((len(v) for v in options.values()), default=1)):
+            picks = {slot: (self.cursor[slot] + step) % len(values) for slot, values in options.items()}
+            filled = {slot: options[slot][i] for slot, i in picks.items()}
+            phrases = {v for slot, v in filled.items() if slot in SEGMENT_SLOTS}
+            if fresh_only and phrases & self.spoken:
+                continue
+            text = sentence_case(normalize_space(pattern.format(**filled)))
+            if word_count(text) > self.max_words or len(text.split()) > self.max_words:
+                continue
+            if not self.material.guard.ok(text) or near_duplicate_of(text, taken):
+                continue
+            self.cursor.update({slot: index + 1 for slot, index in picks.items()})
+            self.spoken |= phrases
+            return text
+        return None
+
+
+def _caption(template: HookTemplate, text: str, material: Material, used: list[str]) -> str:
+    """2-5 words that add to the spoken line instead of repeating it."""
+    low, high = CAPTION_WORDS
+    for candidate in (template.caption, *FALLBACK_CAPTIONS):
+        caption = normalize_space(candidate)
+        if not low <= word_count(caption) <= high or caption in used:
+            continue
+        if material.guard.ok(caption) and not near_duplicate_of(caption, [text], threshold=70):
+            return caption
+    # every candidate clashed: repetition is better than a forbidden word
+    return next((c for c in FALLBACK_CAPTIONS if material.guard.ok(c)), FALLBACK_CAPTIONS[0])
+
+
+def _rationale(template: HookTemplate, angle: Angle, framework: str) -> str:
+    why = ANGLE_WHY.get(angle.id, ANGLE_WHY[GENERIC])
+    source = "a generic reserve template" if template.angle == GENERIC else f"the {angle.name} angle"
+    return f"{template.trigger.capitalize()} trigger, {source}: {why}. Copy follows {framework}."
