@@ -338,6 +338,7 @@ class Constraints(Model):
     hooks_per_concept: int = 5
     platforms: list[Platform] = Field(default_factory=lambda: ["meta", "google", "tiktok"])
     previous_findings: list[Finding] = Field(default_factory=list)   # reasons from the last attempt
+    avoid_hooks: list[str] = Field(default_factory=list)     # hooks earlier concepts of the run already use
 
 
 class Campaign(Model):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from adloom.brand.diff import diff_brands, format_diff
 from adloom.brand.resolve import BRAND_FILE, ResolvedBrand, extract_brand, resolve_brand, write_brand
 from adloom.brand.yamlio import dump_brand, load_brand
+from adloom.cli.common import ProjectOpt
 from adloom.errors import AdloomError, BrandObjectError, InputError, NotFound
 from adloom.settings import Settings
 from adloom.store import brands as brand_store
@@ -43,8 +44,17 @@ def _clean_errors() -> Iterator[None]:
         raise typer.Exit(err.exit_code) from err
 
 
+_project = {"dir": Path(".")}
+
+
+@app.callback()
+def _options(project: Path = ProjectOpt) -> None:
+    _project["dir"] = project
+
+
 def _store(folder: Path) -> sessionmaker[Session]:
-    return open_store(Settings().store_url(folder))
+    """The project's store (where `adloom run` keeps it), not one per brand folder."""
+    return open_store(Settings().store_url(_project["dir"]))
 
 
 def _documents(folder: Path) -> list[Document]:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from adloom.cli.common import ProjectOpt, cli_errors, console, store_for
@@ -58,17 +59,18 @@ def show(
     console.print(f"[bold]{concept.id}[/] · {concept.angle.name} × {concept.segment_id} · {concept.status} "
                   f"(attempt {concept.attempt}) · brand {concept.brand_version}")
     if concept.draft is None:
-        console.print(f"[red]failed:[/] {concept.error}")
+        console.print(f"[red]failed:[/] {escape(concept.error or '')}")
         return
     for hook in concept.draft.hooks:
-        console.print(f"  [cyan]{hook.id}[/] {hook.text}  [dim]caption: {hook.on_screen_caption} · "
-                      f"visual: {hook.first_visual}[/]", highlight=False)
+        console.print(f"  [cyan]{hook.id}[/] {escape(hook.text)}  [dim]caption: {escape(hook.on_screen_caption)} · "
+                      f"visual: {escape(hook.first_visual)}[/]", highlight=False)
     for copy in concept.draft.copy_variants:
-        console.print(f"  [green]{copy.platform}[/] {copy.model_dump(exclude={'platform'})}", highlight=False)
+        console.print(f"  [green]{copy.platform}[/] {escape(str(copy.model_dump(exclude={'platform'})))}", highlight=False)
     for script in concept.draft.scripts:
-        console.print(f"  [yellow]{script.duration}s[/] " + " | ".join(
-            f"{b.start:g}-{b.end:g}s {b.kind}: {b.voiceover}" for b in script.beats), highlight=False)
+        console.print(f"  [yellow]{script.duration}s[/] " + escape(" | ".join(
+            f"{b.start:g}-{b.end:g}s {b.kind}: {b.voiceover}" for b in script.beats)), highlight=False)
     for verdict in verdicts:
         console.print(f"  verdict attempt {verdict.attempt}: [bold]{verdict.route}[/]")
         for f in verdict.findings:
-            console.print(f"    {f.severity} {f.rule_id} {f.field}: '{f.excerpt}' — {f.fix_hint}", highlight=False)
+            console.print(escape(f"    {f.severity} {f.rule_id} {f.field}: '{f.excerpt}' — {f.fix_hint}"),
+                          highlight=False)

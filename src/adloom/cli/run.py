@@ -9,6 +9,7 @@ from typing import cast
 import typer
 import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 from rich.table import Table
 
 from adloom.cli.common import ProjectOpt, cli_errors, console, store_for
@@ -117,10 +118,10 @@ def run(
 def print_summary(result: RunResult) -> None:
     s = result.summary
     for warning in s.warnings:
-        console.print(f"[yellow]warning:[/] {warning.file}{f':{warning.line}' if warning.line else ''}: "
-                      f"{warning.message}", highlight=False)
+        where = f"{warning.file}{f':{warning.line}' if warning.line else ''}"
+        console.print(f"[yellow]warning:[/] {escape(where)}: {escape(warning.message)}", highlight=False)
     for flag in s.flagged_inputs:
-        console.print(f"[magenta]flagged input (kept as data):[/] {flag}", highlight=False)
+        console.print(f"[magenta]flagged input (kept as data):[/] {escape(flag)}", highlight=False)
     table = Table(title=f"{result.brand.name} · brand {s.brand_version} · run {s.run_id}", show_header=False)
     table.add_row("documents", str(s.documents))
     table.add_row("angles", ", ".join(s.angles))

@@ -6,15 +6,18 @@ segments) templates can converge. Order is the driver's deterministic order, so 
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, utils
 
 from adloom.types import Concept
 
-SIMILARITY = 85.0      # token-set ratio at or above which two hooks count as the same idea
+# Across concepts the same pain phrase legitimately recurs under different frames ("The truth about X" vs
+# "Doing nothing about X?"), which a subset-tolerant token-set ratio would call duplicates. A rewording
+# keeps nearly all words in any order, so whole-string token-sort similarity is the measure here.
+REWORDING = 80.0
 
 
-def is_near_duplicate(a: str, b: str, threshold: float = SIMILARITY) -> bool:
-    return fuzz.token_set_ratio(a.lower(), b.lower()) >= threshold
+def is_rewording(a: str, b: str, threshold: float = REWORDING) -> bool:
+    return bool(fuzz.token_sort_ratio(a, b, processor=utils.default_process, score_cutoff=threshold))
 
 
 def suppress_near_duplicates(concepts: list[Concept], *, keep_min: int = 3) -> tuple[list[Concept], int]:
@@ -30,7 +33,7 @@ def suppress_near_duplicates(concepts: list[Concept], *, keep_min: int = 3) -> t
         # hooks the scripts are built on stay, and a concept is never stripped below keep_min
         protected = {s.hook_id for s in concept.draft.scripts}
         candidates = [h.id for h in hooks
-                      if h.id not in protected and any(is_near_duplicate(h.text, s) for s in seen)]
+                      if h.id not in protected and any(is_rewording(h.text, s) for s in seen)]
         dup_ids = set(candidates[:max(0, len(hooks) - keep_min)])
         seen.extend(h.text for h in hooks if h.id not in dup_ids)
         if not dup_ids:

@@ -20,20 +20,31 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from adloom.audit import AuditLog, kinds
+from adloom.audit import AuditLog, NewEvent, kinds
 from adloom.brand.resolve import resolve_brand
 from adloom.governance.constraints import constraints_for
 from adloom.ingest.fetch import FetchOptions
+from adloom.naming import ad_names, sha256_file
 from adloom.pipeline import angles as angles_stage
 from adloom.pipeline import concepts as concepts_stage
 from adloom.pipeline import dedupe, export, govern, ingest
-from adloom.naming import ad_names, sha256_file
 from adloom.platforms import Platform
 from adloom.store import brands as brand_store
 from adloom.store import concepts as concept_store
 from adloom.store import patterns as pattern_store
 from adloom.store.db import transaction
-from adloom.types import Asset, BrandObject, Campaign, Concept, RunSummary, Segment, Verdict
+from adloom.types import (
+    Angle,
+    Asset,
+    BrandObject,
+    Campaign,
+    Concept,
+    Constraints,
+    Finding,
+    RunSummary,
+    Segment,
+    Verdict,
+)
 from adloom.writers.base import Writer
 
 
@@ -142,7 +153,8 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
     assets: dict[str, list[Asset]] = {}
     if options.render and render_assets is not None:
         with timer("render"):
-            assets, summary.render_errors = await render_assets(concepts, brand, out_dir, folder, progress)
+            assets, summary.render_errors = await render_assets(concepts, brand, out_dir, folder,
+                                                                options.platforms, progress)
             summary.assets = [a for items in assets.values() for a in items]
             _audit_assets(audit, assets)
 
@@ -163,7 +175,8 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
 
 class RenderFn(Protocol):
     async def __call__(self, concepts: list[Concept], brand: BrandObject, out_dir: Path, brand_dir: Path,
-                       progress: Progress) -> tuple[dict[str, list[Asset]], list[str]]: ...
+                       platforms: list[Platform], progress: Progress) -> tuple[dict[str, list[Asset]], list[str]]:
+        ...
 
 
 @dataclass
@@ -174,33 +187,52 @@ class _Unit:
     reused: bool = False
 
 
-async def _concepts(brand: BrandObject, units: list[tuple[concepts_stage.Angle, Segment]], *, writer: Writer,
+async def _concepts(brand: BrandObject, units: list[tuple[Angle, Segment]], *, writer: Writer,
                     campaign: Campaign, options: RunOptions, factory: sessionmaker[Session], audit: AuditLog,
                     summary: RunSummary, progress: Progress) -> list[_Unit]:
-    """Fan out angle x segment under a bounded semaphore; each unit commits on its own."""
+    """Fan out across angles under a bounded semaphore; each unit commits on its own.
+
+    Within an angle the segments go in order, each told the hooks the earlier ones used, so one
+    angle's concepts differ in substance rather than by rewording (prevention before suppression).
+    """
     semaphore = asyncio.Semaphore(max(1, options.concurrency))
     check = partial(govern.verdict, brand=brand, campaign=campaign, max_attempts=options.max_attempts)
     limits = partial(constraints_for, brand, campaign, hooks_per_concept=options.hooks_per_concept)
 
-    async def one(angle: concepts_stage.Angle, segment: Segment) -> _Unit:
+    async def one(angle: Angle, segment: Segment, used_hooks: list[str]) -> _Unit:
+        def constraints(previous: list[Finding]) -> Constraints:
+            return limits(previous=previous).model_copy(update={"avoid_hooks": list(used_hooks)})
+
         async with semaphore:
-            first = limits(previous=[])
-            cid = concepts_stage.concept_id(brand, angle, segment, writer.id, first)
+            cid = concepts_stage.concept_id(brand, angle, segment, writer.id, constraints([]))
             with factory() as session:
                 stored = concept_store.get_concept(session, cid)
             if stored is not None and stored.status != "failed":
                 progress.advance("concepts")
                 return _Unit(stored, reused=True, attempts=stored.attempt)
             result = await concepts_stage.governed_concept(
-                brand, angle, segment, writer=writer, check=lambda c: check(c),
-                constraints_for=lambda prev: limits(previous=prev), max_attempts=options.max_attempts)
+                brand, angle, segment, writer=writer, check=check, constraints_for=constraints,
+                max_attempts=options.max_attempts)
             with transaction(factory) as session:
                 concept_store.save_concept(session, result.concept, result.verdicts)
                 _audit_concept(audit, session, result, writer)
             progress.advance("concepts")
             return _Unit(result.concept, result.first_draft_failed, len(result.verdicts))
 
-    return list(await asyncio.gather(*(one(a, s) for a, s in units)))
+    async def angle_chain(angle: Angle, segments: list[Segment]) -> list[_Unit]:
+        used: list[str] = []
+        out = []
+        for segment in segments:
+            unit = await one(angle, segment, used)
+            used.extend(h.text for h in (unit.concept.draft.hooks if unit.concept.draft else []))
+            out.append(unit)
+        return out
+
+    by_angle: dict[str, tuple[Angle, list[Segment]]] = {}
+    for angle, segment in units:
+        by_angle.setdefault(angle.id, (angle, []))[1].append(segment)
+    chains = await asyncio.gather(*(angle_chain(a, segs) for a, segs in by_angle.values()))
+    return [unit for chain in chains for unit in chain]
 
 
 def _audit_concept(audit: AuditLog, session: Session, result: concepts_stage.GovernedConcept,
@@ -225,7 +257,7 @@ def _audit_concept(audit: AuditLog, session: Session, result: concepts_stage.Gov
 
 
 def _audit_assets(audit: AuditLog, assets: dict[str, list[Asset]]) -> None:
-    events = [(kinds.ASSET_RENDERED, asset.concept_id, asset.generator,
+    events = [NewEvent(kinds.ASSET_RENDERED, asset.concept_id, asset.generator,
                {"asset_id": asset.id, "concept_id": asset.concept_id, "path": asset.path, "sha256": asset.sha256,
                 "placement": asset.placement, "kind": asset.kind})
               for items in assets.values() for asset in items]

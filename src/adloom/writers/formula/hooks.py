@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from string import Formatter
 
@@ -47,7 +48,8 @@ def slots_of(text: str) -> list[str]:
 
 
 def write_hooks(material: Material, angle: Angle, framework: str, *, seed: str, attempt: int,
-                count: int, max_words: int) -> list[Hook]:
+                count: int, max_words: int, avoid: Sequence[str] = ()) -> list[Hook]:
+    """``avoid``: hooks other concepts already use; a near-duplicate of one is a rewording, not a concept."""
     own, reserve = template_order(angle.id, seed, attempt, count)
     filler = _Filler(material, random.Random(f"{seed}:{attempt}"), max_words)
     hooks: list[Hook] = []
@@ -58,7 +60,7 @@ def write_hooks(material: Material, angle: Angle, framework: str, *, seed: str, 
                 return hooks
             if any(h.template_id == template.id for h in hooks):
                 continue
-            text = filler.fill(template.text, [h.text for h in hooks], fresh_only=fresh_only)
+            text = filler.fill(template.text, [*avoid, *(h.text for h in hooks)], fresh_only=fresh_only)
             if text is None:
                 continue
             caption = _caption(template, text, material, [h.on_screen_caption for h in hooks])

@@ -42,7 +42,8 @@ def write_concept(task: ConceptTask) -> ConceptDraft:
     material = build_material(task, Guard.for_task(task))
     framework = choose_framework(task.angle, random.Random(f"{task.seed}:{task.attempt}:framework"))
     hooks = write_hooks(material, task.angle, framework, seed=task.seed, attempt=task.attempt,
-                        count=constraints.hooks_per_concept, max_words=constraints.max_hook_words)
+                        count=constraints.hooks_per_concept, max_words=constraints.max_hook_words,
+                        avoid=constraints.avoid_hooks)
     if not hooks:
         raise WriterError(f"no hook template fits segment '{task.segment.id}' under the constraints",
                           field="hooks")

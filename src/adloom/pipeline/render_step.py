@@ -1,0 +1,24 @@
+"""The render step as the driver calls it: placements for the campaign's platforms, default generators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from adloom.pipeline import render
+from adloom.pipeline.run import Progress
+from adloom.platforms import PLACEMENTS, Platform
+from adloom.types import Asset, BrandObject, Concept
+
+
+async def render_step(concepts: list[Concept], brand: BrandObject, out_dir: Path, brand_dir: Path,
+                      platforms: list[Platform], progress: Progress) -> tuple[dict[str, list[Asset]], list[str]]:
+    placements = [pid for pid, p in PLACEMENTS.items() if p.platform in platforms]
+    progress.stage("render")
+
+    def tick(done: int, total: int) -> None:
+        progress.stage("render", total=total)
+        progress.advance("render", 0)
+
+    outcome = await render.assets(concepts, brand, out_dir, placements=placements, brand_dir=brand_dir,
+                                  progress=tick)
+    return outcome.by_concept(), outcome.messages()

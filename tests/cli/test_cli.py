@@ -1,0 +1,94 @@
+"""The command line as a user meets it: exit codes, one-line errors, files written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from adloom.cli.main import app
+from tests.conftest import EXAMPLE_BRAND
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str) -> Path:
+    monkeypatch.setenv("ADLOOM_DATABASE_URL", db_url)
+    shutil.copytree(EXAMPLE_BRAND, tmp_path / "restwave", ignore=shutil.ignore_patterns(".adloom", "brand.yaml"))
+    return tmp_path
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_run_then_list_show_and_export(project: Path) -> None:
+    code, out = invoke("run", str(project / "restwave"), "--no-render", "--out", str(project / "out"),
+                       "--project", str(project))
+    assert code == 0, out
+    assert "report:" in out
+    code, out = invoke("concepts", "list", "--project", str(project))
+    assert code == 0 and "pain" in out
+    report = next((project / "out" / "restwave").glob("*/concepts.jsonl"))
+    first_id = json.loads(report.read_text().splitlines()[0])["id"]
+    code, out = invoke("concepts", "show", first_id[:10], "--project", str(project), "--json")
+    assert code == 0 and json.loads(out)["concept"]["id"] == first_id
+    code, out = invoke("export", "--project", str(project), "--out", str(project / "again"))
+    assert code == 0 and (project / "again" / "report.html").exists()
+
+
+def test_missing_folder_is_one_line_and_exit_2(project: Path) -> None:
+    code, out = invoke("run", str(project / "nope"), "--project", str(project))
+    assert code == 2
+    assert out.strip().count("\n") == 0 and "nope" in out and "Traceback" not in out
+
+
+def test_empty_folder_fails_clearly(project: Path) -> None:
+    (project / "empty").mkdir()
+    code, out = invoke("run", str(project / "empty"), "--project", str(project))
+    assert code == 2 and "empty" in out
+
+
+def test_bad_campaign_yaml_names_file_and_line(project: Path) -> None:
+    (project / "restwave" / "campaign.yaml").write_text("countries: [US\nage_min: 18\n")
+    code, out = invoke("run", str(project / "restwave"), "--project", str(project))
+    assert code == 2 and "campaign.yaml:" in out
+
+
+def test_unknown_platform_and_writer(project: Path) -> None:
+    code, out = invoke("run", str(project / "restwave"), "--platforms", "meta,snap", "--project", str(project))
+    assert code == 2 and "snap" in out
+    code, out = invoke("run", str(project / "restwave"), "--writer", "formul", "--project", str(project))
+    assert code == 2 and "did you mean 'formula'" in out
+    code, out = invoke("run", str(project / "restwave"), "--writer", "openai:gpt-4o-mini", "--project",
+                       str(project))
+    assert code == 2 and 'pip install "adloom[openai]"' in out
+
+
+def test_init_scaffolds_a_runnable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str) -> None:
+    monkeypatch.setenv("ADLOOM_DATABASE_URL", db_url)
+    code, out = invoke("init", str(tmp_path / "mine"))
+    assert code == 0, out
+    assert (tmp_path / "mine" / "onboarding.yaml").exists()
+    assert (tmp_path / "mine" / "personas" / "example-persona.yaml").exists()
+    code, out = invoke("init", str(tmp_path / "mine"))
+    assert code == 2 and "not empty" in out
+    code, out = invoke("run", str(tmp_path / "mine"), "--no-render", "--out", str(tmp_path / "out"),
+                       "--project", str(tmp_path))
+    assert code == 0, out
+
+
+def test_schema_lists_and_prints(tmp_path: Path) -> None:
+    code, out = invoke("schema")
+    assert code == 0 and "BrandObject" in out and "Verdict" in out
+    code, out = invoke("schema", "Concept")
+    assert code == 0 and json.loads(out)["title"] == "Concept"
+    code, out = invoke("schema", "--out", str(tmp_path / "s"))
+    assert code == 0 and len(list((tmp_path / "s").glob("*.schema.json"))) >= 12
+    code, out = invoke("schema", "Nope")
+    assert code == 2

@@ -1,0 +1,95 @@
+"""The whole pipeline on the example brand, on a fresh store (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from adloom.naming import parse_ad_name
+from adloom.pipeline.run import RunOptions, RunResult, run
+from adloom.platforms import limit
+from adloom.types import Campaign, GoogleRSACopy, MetaCopy, TikTokCopy
+from adloom.writers.registry import get_writer
+from tests.conftest import EXAMPLE_BRAND
+
+
+@pytest.fixture
+def brand_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "restwave"
+    shutil.copytree(EXAMPLE_BRAND, target, ignore=shutil.ignore_patterns(".adloom", "brand.yaml"))
+    return target
+
+
+async def _run(brand_dir: Path, store: sessionmaker[Session], tmp_path: Path) -> RunResult:
+    return await run(brand_dir, factory=store, writer=get_writer("formula"), campaign=Campaign(),
+                     out_root=tmp_path / "out", options=RunOptions(render=False))
+
+
+async def test_example_brand_end_to_end(brand_dir: Path, store: sessionmaker[Session], tmp_path: Path) -> None:
+    result = await _run(brand_dir, store, tmp_path)
+    s = result.summary
+    assert s.concepts == 15 and len(s.angles) == 5
+    hooks = {h.text.lower() for c in result.concepts if c.draft for h in c.draft.hooks}
+    assert len(hooks) >= 75
+    assert s.flagged_inputs, "the transcript's injection attempt must be flagged"
+    version = result.brand.version()
+    for concept in result.concepts:
+        assert concept.brand_version == version
+        assert concept.draft is not None
+        for copy in concept.draft.copy_variants:
+            if isinstance(copy, MetaCopy):
+                assert len(copy.primary_text) <= limit("meta", "primary_text")
+                assert len(copy.headline) <= limit("meta", "headline")
+            elif isinstance(copy, GoogleRSACopy):
+                assert all(len(h) <= limit("google", "headline") for h in copy.headlines)
+                assert all(len(d) <= limit("google", "description") for d in copy.descriptions)
+            elif isinstance(copy, TikTokCopy):
+                assert len(copy.ad_text) <= limit("tiktok", "ad_text")
+    for name in ("concepts", "report", "meta", "google", "tiktok"):
+        assert result.outputs[name].exists(), name
+    with result.outputs["meta"].open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    approved = {c.id[:8] for c in result.concepts if c.status == "approved"}
+    assert rows and {parse_ad_name(r["Ad Name"]).concept for r in rows} <= approved
+    # the injected instruction never became copy
+    assert "cures arthritis" not in result.outputs["concepts"].read_text().lower()
+
+
+async def test_rerun_reuses_every_concept(brand_dir: Path, store: sessionmaker[Session], tmp_path: Path) -> None:
+    first = await _run(brand_dir, store, tmp_path)
+    second = await _run(brand_dir, store, tmp_path)
+    assert second.summary.reused == second.summary.concepts == first.summary.concepts
+    assert second.summary.writer_calls == 0
+    assert [c.id for c in second.concepts] == [c.id for c in first.concepts]
+    assert second.out_dir != first.out_dir
+
+
+async def test_interrupted_run_resumes(brand_dir: Path, store: sessionmaker[Session], tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from adloom.pipeline import export
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export, "exports", boom)
+    with pytest.raises(KeyboardInterrupt):
+        await _run(brand_dir, store, tmp_path)
+    monkeypatch.undo()
+    result = await _run(brand_dir, store, tmp_path)
+    assert result.summary.reused == result.summary.concepts     # the work done before the cut was kept
+    assert result.outputs["report"].exists()
+    leftovers = [p for p in (tmp_path / "out").rglob("*") if p.name.endswith(".tmp")]
+    assert not leftovers
+
+
+async def test_audit_chain_verifies_after_a_run(brand_dir: Path, store: sessionmaker[Session],
+                                                tmp_path: Path) -> None:
+    from adloom.audit import verify
+
+    await _run(brand_dir, store, tmp_path)
+    report = verify(store)
+    assert report.ok and report.events > 30
