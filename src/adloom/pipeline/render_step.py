@@ -15,9 +15,9 @@ async def render_step(concepts: list[Concept], brand: BrandObject, out_dir: Path
     placements = [pid for pid, p in PLACEMENTS.items() if p.platform in platforms]
     progress.stage("render")
 
-    def tick(done: int, total: int) -> None:
+    def tick(done: int, total: int, label: str) -> None:
         progress.stage("render", total=total)
-        progress.advance("render", 0)
+        progress.advance("render")
 
     outcome = await render.assets(concepts, brand, out_dir, placements=placements, brand_dir=brand_dir,
                                   progress=tick)

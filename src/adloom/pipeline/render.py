@@ -1,0 +1,300 @@
+"""Stage: approved concepts + brand kit -> asset files under ``<out_dir>/assets/``.
+
+Per approved concept: one static image per requested placement of each platform it has copy for (the
+first hook's copy), and a creator brief as PDF and Markdown. Per angle: one animatic of the first approved
+concept's 15 s script, in 9:16 and 1:1. A failed generation is a ``RenderFailure`` in the outcome, never
+an exception out of the stage; the rest of the run completes.
+
+Optional images from the brand folder, by convention: ``assets/background.(png|jpg)`` or
+``assets/product.(png|jpg)`` is laid under the text. With a ``background`` generator (an image service),
+a picture is generated per concept and size instead, and our renderer lays the text over it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from adloom.naming import ad_name
+from adloom.platforms import PLACEMENTS, Placement, Platform
+from adloom.render.base import AdText, AssetKind, Generator, RenderError, RenderRequest, RenderResult
+from adloom.render.layouts import TEMPLATES
+from adloom.render.registry import get_generator
+from adloom.types import Asset, BrandObject, Concept, Finding, GoogleRSACopy, MetaCopy, TikTokCopy
+
+Progress = Callable[[int, int, str], None]          # (done, total, label of the item just finished)
+VIDEO_PLACEMENTS: tuple[Placement, ...] = (
+    Placement("video_9x16", "tiktok", 1080, 1920, safe_top=250, safe_bottom=340, note="animatic"),
+    Placement("video_1x1", "meta", 1080, 1080, note="animatic"),
+)
+DEFAULT_GENERATORS: dict[str, str] = {"image": "static", "video": "animatic", "brief_pdf": "brief:pdf",
+                                      "brief_md": "brief:md"}
+IMAGE_NAMES = ("background", "product")
+
+
+@dataclass(frozen=True)
+class RenderFailure:
+    concept_id: str
+    placement: str | None
+    kind: str
+    message: str
+    error: str = "RenderError"
+    retryable: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.concept_id[:8]} {self.kind}" + (f" {self.placement}" if self.placement else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class RenderOutcome:
+    assets: list[Asset] = field(default_factory=list)
+    errors: list[RenderFailure] = field(default_factory=list)
+    findings: dict[str, list[Finding]] = field(default_factory=dict)    # asset id -> findings
+
+    def by_concept(self) -> dict[str, list[Asset]]:
+        out: dict[str, list[Asset]] = {}
+        for asset in self.assets:
+            out.setdefault(asset.concept_id, []).append(asset)
+        return out
+
+    def messages(self) -> list[str]:
+        """One line per failure and per finding a person should act on."""
+        lines = [str(e) for e in self.errors]
+        lines += [f"{aid}: {f.message}" for aid, fs in self.findings.items() for f in fs
+                  if f.severity != "warn"]
+        return lines
+
+
+@dataclass(frozen=True)
+class _Job:
+    concept: Concept
+    kind: AssetKind
+    slot: str                                    # placement id, or "brief_pdf" / "brief_md"
+    request: RenderRequest
+    generator: Generator
+
+
+def humanize_cta(value: str) -> str:
+    """'SHOP_NOW' -> 'Shop now'; free text passes through."""
+    if re.fullmatch(r"[A-Z_]+", value):
+        return value.replace("_", " ").capitalize()
+    return value
+
+
+def _first_sentence(text: str, limit: int = 110) -> str:
+    match = re.match(r"(.+?[.!?])(\s|$)", text.strip())
+    sentence = match[1] if match else text.strip()
+    return sentence if len(sentence) <= limit else text.strip()
+
+
+def ad_text(concept: Concept, platform: Platform, brand: BrandObject) -> tuple[AdText, str] | None:
+    """Words for a static ad on ``platform`` from the first hook's copy, and that hook's id."""
+    draft = concept.draft
+    if draft is None or not draft.hooks:
+        return None
+    hook = draft.hooks[0]
+    copies = concept.copy_for(platform)
+    fallback_cta = brand.cta_vocabulary[0] if brand.cta_vocabulary else "Learn more"
+    if platform == "meta":
+        metas = [c for c in copies if isinstance(c, MetaCopy)]
+        meta = next((c for c in metas if c.hook_id == hook.id), metas[0] if metas else None)
+        if meta is None:
+            return None
+        body = _first_sentence(meta.primary_text)
+        if body.rstrip(".!? ").lower() == meta.headline.rstrip(".!? ").lower():
+            body = meta.description
+        return AdText(headline=meta.headline, body=body, cta=humanize_cta(meta.cta)), meta.hook_id
+    if platform == "tiktok":
+        toks = [c for c in copies if isinstance(c, TikTokCopy)]
+        tok = next((c for c in toks if c.hook_id == hook.id), toks[0] if toks else None)
+        if tok is None:
+            return None
+        body = tok.ad_text
+        if body.lower().startswith(hook.text.lower()):
+            body = body[len(hook.text):].strip(" .,!?-")
+        return AdText(headline=hook.text, body=body, cta=humanize_cta(tok.cta)), tok.hook_id
+    rsas = [c for c in copies if isinstance(c, GoogleRSACopy)]
+    if not rsas or not rsas[0].headlines:
+        return None
+    rsa = rsas[0]
+    body = rsa.descriptions[0] if rsa.descriptions else ""
+    return AdText(headline=rsa.headlines[0], body=body, cta=humanize_cta(fallback_cta)), hook.id
+
+
+def _resolve(spec: Generator | str | None) -> Generator | None:
+    if spec is None or isinstance(spec, Generator):
+        return spec
+    return get_generator(spec)
+
+
+def _brand_image(brand_dir: Path) -> Path | None:
+    for name in IMAGE_NAMES:
+        for ext in (".png", ".jpg", ".jpeg", ".webp"):
+            path = brand_dir / "assets" / f"{name}{ext}"
+            if path.is_file():
+                return path
+    return None
+
+
+def _asset(result: RenderResult, job: _Job, out_dir: Path) -> Asset:
+    try:
+        rel = result.path.relative_to(out_dir).as_posix()
+    except ValueError:
+        rel = str(result.path)
+    template = result.parameters.get("template")
+    return Asset(id=result.path.stem, concept_id=job.concept.id, kind=job.kind,
+                 placement=None if job.kind == "brief" else job.slot, path=rel, media_type=result.media_type,
+                 width=result.width, height=result.height, duration=result.duration, sha256=result.sha256,
+                 generator=f"{result.generator}:{template}" if template else result.generator)
+
+
+def _plan(approved: list[Concept], brand: BrandObject, assets_dir: Path, brand_dir: Path,
+          placements: list[str], gens: dict[str, Generator | None],
+          video_placements: tuple[Placement, ...]) -> tuple[list[_Job], list[RenderFailure]]:
+    """Every file to make, videos first (they are the long poles)."""
+    jobs: list[_Job] = []
+    failures: list[RenderFailure] = []
+    kit, photo = brand.brand_kit, _brand_image(brand_dir)
+    base = {"brand_kit": kit, "brand_name": brand.name, "asset_dir": brand_dir}
+    templates = list(TEMPLATES)
+    seen_angles: set[str] = set()
+    video = gens.get("video")
+    for concept in approved:
+        if concept.angle.id in seen_angles or video is None or concept.draft is None:
+            continue
+        seen_angles.add(concept.angle.id)
+        script = next((s for s in concept.draft.scripts if s.duration == 15), None)
+        if script is None:
+            failures.append(RenderFailure(concept.id, None, "video", "no 15 s script to animate",
+                                          "UnsupportedRequest"))
+            continue
+        words = next((t for p in ("meta", "tiktok", "google") if (t := ad_text(concept, p, brand))), None)
+        text = words[0] if words else AdText(headline=brand.tagline or brand.name)
+        stem = ad_name(brand.slug, concept.angle.id, concept.segment_id, script.hook_id, concept.id)
+        for pl in video_placements:
+            ratio = pl.ratio.replace(":", "x")
+            jobs.append(_Job(concept, "video", pl.id, RenderRequest(
+                concept=concept, placement=pl, kind="video", script=script, text=text,
+                out_stem=assets_dir / f"{stem}_animatic_{ratio}", **base), video))
+    for index, concept in enumerate(approved):
+        for pid in placements:
+            pl = PLACEMENTS[pid]
+            words = ad_text(concept, pl.platform, brand)
+            image = gens.get("image")
+            if words is None or image is None:
+                continue
+            text, hook_id = words
+            stem = ad_name(brand.slug, concept.angle.id, concept.segment_id, hook_id, concept.id, pl.platform)
+            prompt = concept.draft.hooks[0].first_visual if concept.draft and concept.draft.hooks else ""
+            jobs.append(_Job(concept, "image", pid, RenderRequest(
+                concept=concept, placement=pl, text=text, template=templates[index % len(templates)],
+                background_path=photo, prompt=prompt, out_stem=assets_dir / f"{stem}_{pid}", **base), image))
+        if concept.draft is None or not concept.draft.hooks:
+            continue
+        first_hook = concept.draft.hooks[0].id
+        stem = ad_name(brand.slug, concept.angle.id, concept.segment_id, first_hook, concept.id)
+        for slot in ("brief_pdf", "brief_md"):
+            gen = gens.get(slot)
+            if gen is not None:
+                jobs.append(_Job(concept, "brief", slot, RenderRequest(
+                    concept=concept, placement=PLACEMENTS["meta_feed_square"], kind="brief",
+                    text=AdText(headline=""), out_stem=assets_dir / f"{stem}_brief", **base), gen))
+    return jobs, failures
+
+
+async def _with_background(job: _Job, background: Generator, sources: Path,
+                           cache: dict[tuple[str, str], asyncio.Task[RenderResult]]) -> _Job:
+    """Generate (once per concept and ratio) a picture to lay the text over."""
+    key = (job.concept.id, job.request.placement.ratio)
+    if key not in cache:
+        req = job.request.model_copy(update={
+            "out_stem": sources / f"{job.request.out_stem.name}_bg", "template": None})
+        cache[key] = asyncio.ensure_future(background.generate(req))
+    result = await cache[key]
+    return _Job(job.concept, job.kind, job.slot,
+                job.request.model_copy(update={"background_path": result.path}), job.generator)
+
+
+async def assets(concepts: list[Concept], brand: BrandObject, out_dir: Path, *, placements: list[str],
+                 generators: Mapping[str, Generator | str | None] | None = None, brand_dir: Path,
+                 progress: Progress | None = None, concurrency: int = 2, timeout: float = 300.0,
+                 video_placements: tuple[Placement, ...] = VIDEO_PLACEMENTS) -> RenderOutcome:
+    """Render every asset of the approved concepts into ``out_dir / "assets"`` (``out_dir`` is the run
+    folder; asset paths are stored relative to it). ``generators`` maps ``image``, ``video``,
+    ``brief_pdf``, ``brief_md`` and optionally ``background`` to a generator or its selection string;
+    a key set to None skips that kind."""
+    outcome = RenderOutcome()
+    unknown = [p for p in placements if p not in PLACEMENTS]
+    for pid in unknown:
+        outcome.errors.append(RenderFailure("-", pid, "image", f"unknown placement '{pid}' "
+                                            f"(known: {', '.join(PLACEMENTS)})", "ConfigError"))
+    specs = {**DEFAULT_GENERATORS, **(generators or {})}
+    gens: dict[str, Generator | None] = {}
+    for key, spec in specs.items():
+        try:
+            gens[key] = _resolve(spec)
+        except Exception as exc:   # a bad selection string costs that kind, not the run
+            gens[key] = None
+            outcome.errors.append(RenderFailure("-", None, key, str(exc), type(exc).__name__))
+    approved = [c for c in concepts if c.status == "approved" and c.draft is not None]
+    assets_dir = out_dir / "assets"
+    assets_dir.mkdir(parents=True, exist_ok=True)
+    jobs, planned_failures = _plan(approved, brand, assets_dir, brand_dir,
+                                   [p for p in placements if p in PLACEMENTS], gens, video_placements)
+    outcome.errors += planned_failures
+    total, done = len(jobs), 0
+    cpu, video_slot = asyncio.Semaphore(max(1, concurrency)), asyncio.Semaphore(1)
+    background = gens.get("background")
+    bg_cache: dict[tuple[str, str], asyncio.Task[RenderResult]] = {}
+
+    async def run(job: _Job) -> None:
+        nonlocal done
+        gate = video_slot if job.kind == "video" else cpu
+        async with gate:
+            try:
+                if background is not None and job.kind == "image":
+                    try:
+                        job = await asyncio.wait_for(
+                            _with_background(job, background, assets_dir / "_sources", bg_cache), timeout)
+                    except (RenderError, TimeoutError) as exc:
+                        outcome.errors.append(_failure(job, exc, prefix="background: "))
+                result = await asyncio.wait_for(job.generator.generate(job.request), timeout)
+            except Exception as exc:  # typed RenderError, timeout, or a bug: recorded, the run goes on
+                outcome.errors.append(_failure(job, exc))
+            else:
+                asset = _asset(result, job, out_dir)
+                outcome.assets.append(asset)
+                if result.findings:
+                    outcome.findings[asset.id] = result.findings
+        done += 1
+        if progress is not None:
+            progress(done, total, job.request.out_stem.name)
+
+    await asyncio.gather(*(run(job) for job in jobs))
+    outcome.assets.sort(key=lambda a: a.path)
+    _write_manifest(assets_dir / "manifest.json", outcome)
+    return outcome
+
+
+def _failure(job: _Job, exc: BaseException, prefix: str = "") -> RenderFailure:
+    if isinstance(exc, TimeoutError):
+        return RenderFailure(job.concept.id, job.slot, job.kind, f"{prefix}timed out", "GeneratorTimeout",
+                             True)
+    retryable = bool(getattr(exc, "retryable", False))
+    message = str(exc) if isinstance(exc, RenderError) else f"{type(exc).__name__}: {exc}"
+    return RenderFailure(job.concept.id, job.slot, job.kind, prefix + message, type(exc).__name__, retryable)
+
+
+def _write_manifest(path: Path, outcome: RenderOutcome) -> None:
+    """Every file with its hash, plus failures and findings, next to the files themselves."""
+    data = {
+        "assets": [a.model_dump(mode="json") for a in outcome.assets],
+        "errors": [e.__dict__ for e in outcome.errors],
+        "findings": {k: [f.model_dump(mode="json") for f in v] for k, v in outcome.findings.items()},
+    }
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False))
