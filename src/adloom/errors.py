@@ -36,7 +36,7 @@ class AdloomError(Exception):
         self.line = line
         self.field = field
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[object, ...]:
         # keyword-only arguments do not survive the default pickling of exceptions
         return (_rebuild, (type(self), self.message, self.file, self.line, self.field))
 

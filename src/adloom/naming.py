@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from adloom.errors import InputError
+from adloom.platforms import Platform
 from adloom.types import BrandObject, Concept, GoogleRSACopy
 
 PREFIX = "adl"
@@ -59,7 +60,7 @@ def parse_ad_name(name: str) -> AdName:
     return AdName(**match.groupdict())
 
 
-def ad_names(concept: Concept, brand: BrandObject, platform: str) -> list[str]:
+def ad_names(concept: Concept, brand: BrandObject, platform: Platform) -> list[str]:
     """Every ad name a concept exports to a platform: one per hook variant, or one RSA for Google."""
     if platform == "google":
         if not concept.copy_for("google"):

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 import rfc8785
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from adloom.platforms import PLATFORMS as ALL_PLATFORMS
 from adloom.platforms import Platform
 
 DocumentKind = Literal["website", "product_doc", "persona", "form", "transcript"]
@@ -336,7 +337,7 @@ class Constraints(Model):
     required_disclosures: list[str] = Field(default_factory=list)
     max_hook_words: int = 8
     hooks_per_concept: int = 5
-    platforms: list[Platform] = Field(default_factory=lambda: ["meta", "google", "tiktok"])
+    platforms: list[Platform] = Field(default_factory=lambda: list(ALL_PLATFORMS))
     previous_findings: list[Finding] = Field(default_factory=list)   # reasons from the last attempt
     avoid_hooks: list[str] = Field(default_factory=list)     # hooks earlier concepts of the run already use
 
@@ -346,7 +347,7 @@ class Campaign(Model):
 
     name: str = ""
     objective: str = "OUTCOME_SALES"
-    platforms: list[Platform] = Field(default_factory=lambda: ["meta", "google", "tiktok"])
+    platforms: list[Platform] = Field(default_factory=lambda: list(ALL_PLATFORMS))
     countries: list[str] = Field(default_factory=lambda: ["US"])
     age_min: int = 18
     age_max: int = 65

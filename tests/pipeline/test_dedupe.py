@@ -17,10 +17,12 @@ def _concept(cid: str, texts: list[str]) -> Concept:
 
 def test_rewording_measure() -> None:
     assert is_rewording("Still waking up sore?", "still waking up sore")
-    assert is_rewording("Tired of waking up sore? Watch this.", "Tired of waking up sore? Keep watching.")
+    assert is_rewording("Tired of waking up sore? Watch this.", "Waking up sore and tired? Watch this.")
     assert not is_rewording("Still waking up sore?", "Your desk is not the problem")
     # the same pain under a different frame is a different concept
     assert not is_rewording("Doing nothing about the stiff neck?", "The truth about the stiff neck")
+    assert not is_rewording("Let's talk about skipping stretches all week, honestly",
+                            "Skipping stretches all week, again? Let's change that.")
 
 
 def test_later_duplicates_and_their_copy_are_dropped_first_wins() -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from adloom import yamlutil
 from adloom.errors import BrandObjectError
 from adloom.types import BrandObject
 
@@ -77,7 +78,7 @@ def load_brand(path: Path) -> BrandObject:
     except (OSError, UnicodeDecodeError) as exc:
         raise BrandObjectError(f"cannot read: {exc}", file=str(path)) from exc
     try:
-        data = yaml.safe_load(text)
+        data = yamlutil.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

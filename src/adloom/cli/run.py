@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import typer
 import yaml
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from adloom import yamlutil
 from adloom.cli.common import ProjectOpt, cli_errors, console, store_for
 from adloom.errors import BrandInputError, ConfigError
 from adloom.ingest.fetch import FetchOptions
@@ -62,7 +63,7 @@ def load_campaign(folder: Path, path: Path | None, platforms: list[Platform]) ->
     data: dict[str, object] = {}
     if source.exists():
         try:
-            loaded = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+            loaded = yamlutil.safe_load(source.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise BrandInputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(source),
@@ -76,7 +77,7 @@ def load_campaign(folder: Path, path: Path | None, platforms: list[Platform]) ->
     try:
         return Campaign.model_validate(data)
     except Exception as exc:  # pydantic.ValidationError: name the first bad field
-        errors = getattr(exc, "errors", lambda: [])()
+        errors: list[dict[str, Any]] = getattr(exc, "errors", list)()
         field = ".".join(str(p) for p in errors[0]["loc"]) if errors else None
         msg = errors[0]["msg"] if errors else str(exc)
         raise BrandInputError(msg, file=str(source), field=field) from None
@@ -153,6 +154,8 @@ def export(
         concepts = concept_store.run_concepts(session, row.id)
         verdicts = concept_store.verdicts_for(session, [c.id for c in concepts])
         brand = get_version(session, row.brand_version)
+        if brand is None:
+            raise ConfigError(f"brand version {row.brand_version} of run {row.id} is not in the store")
         out_dir = out or Path(row.out_dir)
     campaign = summary.campaign or Campaign()
     assets: dict[str, list[Asset]] = {}

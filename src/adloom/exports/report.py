@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 
 from adloom.exports.atomic import write_text_atomic
 from adloom.exports.charts import BarChart, bar_chart
@@ -22,10 +23,13 @@ from adloom.types import Angle, Asset, BrandObject, Concept, RunSummary, Verdict
 STATUS_COLORS = {"approved": "#16a34a", "review": "#d97706", "rejected": "#dc2626", "failed": "#6b7280"}
 
 
+@cache
 def _environment() -> Environment:
-    # autoescape on for every template: all brand and writer text is untrusted.
+    # autoescape on for every template: all brand and writer text is untrusted. Compiled templates are
+    # kept in Jinja's per-user bytecode cache, so a CLI run does not pay the compile again.
     return Environment(loader=PackageLoader("adloom", "data/templates"), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                       bytecode_cache=FileSystemBytecodeCache())
 
 
 def _angles(concepts: Sequence[Concept], order: Sequence[str]) -> list[Angle]:

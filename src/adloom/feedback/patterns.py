@@ -9,8 +9,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from adloom import yamlutil
 from adloom.types import Pattern
 
 __all__ = ["PRIORS_FILE", "load_priors"]
@@ -21,7 +20,7 @@ PRIORS_FILE = "patterns.yaml"
 def load_priors() -> list[Pattern]:
     """The shipped priors, one global pattern per angle type, in file order."""
     text = (resources.files("adloom") / "data" / PRIORS_FILE).read_text(encoding="utf-8")
-    raw: dict[str, Any] = yaml.safe_load(text)
+    raw: dict[str, Any] = yamlutil.safe_load(text)
     priors = [Pattern(**{**entry, "source": "prior", "observations": 0}) for entry in raw["patterns"]]
     ids = [p.id for p in priors]
     if len(set(ids)) != len(ids):

@@ -11,11 +11,12 @@ from typing import Any
 import yaml
 
 from adloom.errors import BrandInputError
+from adloom.yamlutil import SafeLoader
 
 
 def load_yaml(text: str, relpath: str) -> tuple[Any, yaml.Node | None]:
     """The parsed data and its root node (the node's marks give line numbers for provenance)."""
-    loader = yaml.SafeLoader(text)
+    loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

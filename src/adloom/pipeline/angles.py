@@ -16,8 +16,7 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from adloom import yamlutil
 from adloom.types import Angle, AwarenessLevel, BrandObject, Claim, Pattern
 
 __all__ = ["CATALOGUE_FILE", "AngleSpec", "Requirement", "angles", "brand_fit", "load_catalogue",
@@ -98,7 +97,7 @@ def _spec(entry: dict[str, Any]) -> AngleSpec:
 def load_catalogue() -> list[AngleSpec]:
     """The shipped angle catalogue, in file order."""
     text = (resources.files("adloom") / "data" / CATALOGUE_FILE).read_text(encoding="utf-8")
-    specs = [_spec(e) for e in yaml.safe_load(text)["angles"]]
+    specs = [_spec(e) for e in yamlutil.safe_load(text)["angles"]]
     # validate the awareness level and shape through the domain model once, at load
     for s in specs:
         Angle(id=s.id, name=s.name, awareness_level=s.awareness_level)

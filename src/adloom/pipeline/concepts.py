@@ -43,20 +43,23 @@ class GovernedConcept:
         return bool(self.verdicts) and self.verdicts[0].route != "approve"
 
 
-def concept_id(brand: BrandObject, angle: Angle, segment: Segment, writer_id: str,
+def concept_id(brand_version: str, angle: Angle, segment: Segment, writer_id: str,
                constraints: Constraints) -> str:
     """Content address of a unit of work: unchanged inputs find the stored concept and reuse it."""
     return content_hash({
-        "adloom": adloom.__version__, "brand": brand.version(), "angle": angle.id,
+        "adloom": adloom.__version__, "brand": brand_version, "angle": angle.id,
         "segment": segment.id, "writer": writer_id, "constraints": constraints.model_dump(mode="json"),
     }, length=32)
 
 
 async def governed_concept(brand: BrandObject, angle: Angle, segment: Segment, *, writer: Writer,
-                           check: Check, constraints_for: ConstraintsFor, max_attempts: int) -> GovernedConcept:
+                           check: Check, constraints_for: ConstraintsFor, max_attempts: int,
+                           brand_version: str | None = None) -> GovernedConcept:
+    """``brand_version`` saves re-hashing the brand object when the caller already knows it."""
+    version = brand_version or brand.version()
     first = constraints_for([])
-    cid = concept_id(brand, angle, segment, writer.id, first)
-    base = {"id": cid, "brand_slug": brand.slug, "brand_version": brand.version(), "angle": angle,
+    cid = concept_id(version, angle, segment, writer.id, first)
+    base = {"id": cid, "brand_slug": brand.slug, "brand_version": version, "angle": angle,
             "segment_id": segment.id, "writer_id": writer.id}
     result = GovernedConcept(Concept(**base, status="failed", attempt=0))
     reasons: list[Finding] = []

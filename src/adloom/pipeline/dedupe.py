@@ -13,7 +13,7 @@ from adloom.types import Concept
 # Across concepts the same pain phrase legitimately recurs under different frames ("The truth about X" vs
 # "Doing nothing about X?"), which a subset-tolerant token-set ratio would call duplicates. A rewording
 # keeps nearly all words in any order, so whole-string token-sort similarity is the measure here.
-REWORDING = 80.0
+REWORDING = 85.0
 
 
 def is_rewording(a: str, b: str, threshold: float = REWORDING) -> bool:

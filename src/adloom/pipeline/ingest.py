@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from adloom.errors import BrandInputError
+from adloom.ingest import cache as read_cache
 from adloom.ingest.classify import IGNORED_DIRS, classify, ignored
 from adloom.ingest.fetch import FetchOptions
 from adloom.ingest.result import IngestResult
@@ -18,6 +19,8 @@ from adloom.types import Document
 
 MAX_FILE_BYTES = 50_000_000
 FETCH_CACHE = Path(".adloom") / "cache" / "pages"
+READ_CACHE = Path(".adloom") / "cache" / "docs"
+CACHED_READERS = {"read_html_file", "read_pdf"}    # extraction worth caching; the other readers are cheap
 
 
 async def documents(folder: Path, *, fetch: FetchOptions | None = None) -> IngestResult:
@@ -30,7 +33,7 @@ async def documents(folder: Path, *, fetch: FetchOptions | None = None) -> Inges
     root = folder.resolve()
     collected = IngestResult()
     for relpath in input_paths(folder):
-        collected.extend(await _read_one(folder / relpath, relpath, root, fetch))
+        collected.extend(await _read_one(folder / relpath, relpath, root, fetch, folder / READ_CACHE))
     _check_unique_personas(collected.documents)
     result = IngestResult.of(_unique(collected.documents), collected.warnings)
     if not result.documents:
@@ -49,7 +52,7 @@ def input_paths(folder: Path) -> list[str]:
     return sorted(p for p in paths if not ignored(p))
 
 
-async def _read_one(path: Path, relpath: str, root: Path, fetch: FetchOptions) -> IngestResult:
+async def _read_one(path: Path, relpath: str, root: Path, fetch: FetchOptions, cache_dir: Path) -> IngestResult:
     entry = classify(relpath)
     if entry is None:
         return IngestResult.warning(relpath, "not a recognised brand input (docs/brand-folder.md); skipped")
@@ -64,7 +67,15 @@ async def _read_one(path: Path, relpath: str, root: Path, fetch: FetchOptions) -
     raw = path.read_bytes()
     if entry.reader is None:
         return await read_urls(raw, fetch, relpath)
-    return entry.reader(raw, relpath)
+    reader_name = getattr(entry.reader, "__name__", "")
+    if reader_name not in CACHED_READERS:
+        return entry.reader(raw, relpath)
+    key = read_cache.cache_key(raw, relpath, reader_name)
+    result = read_cache.load(cache_dir, key)
+    if result is None:
+        result = entry.reader(raw, relpath)
+        read_cache.save(cache_dir, key, result)
+    return result
 
 
 def _check_unique_personas(documents: list[Document]) -> None:

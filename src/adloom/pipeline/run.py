@@ -28,7 +28,7 @@ from adloom.naming import ad_names, sha256_file
 from adloom.pipeline import angles as angles_stage
 from adloom.pipeline import concepts as concepts_stage
 from adloom.pipeline import dedupe, export, govern, ingest
-from adloom.platforms import Platform
+from adloom.platforms import PLATFORMS, Platform
 from adloom.store import brands as brand_store
 from adloom.store import concepts as concept_store
 from adloom.store import patterns as pattern_store
@@ -196,6 +196,7 @@ async def _concepts(brand: BrandObject, units: list[tuple[Angle, Segment]], *, w
     angle's concepts differ in substance rather than by rewording (prevention before suppression).
     """
     semaphore = asyncio.Semaphore(max(1, options.concurrency))
+    version = brand.version()
     check = partial(govern.verdict, brand=brand, campaign=campaign, max_attempts=options.max_attempts)
     limits = partial(constraints_for, brand, campaign, hooks_per_concept=options.hooks_per_concept)
 
@@ -204,7 +205,7 @@ async def _concepts(brand: BrandObject, units: list[tuple[Angle, Segment]], *, w
             return limits(previous=previous).model_copy(update={"avoid_hooks": list(used_hooks)})
 
         async with semaphore:
-            cid = concepts_stage.concept_id(brand, angle, segment, writer.id, constraints([]))
+            cid = concepts_stage.concept_id(version, angle, segment, writer.id, constraints([]))
             with factory() as session:
                 stored = concept_store.get_concept(session, cid)
             if stored is not None and stored.status != "failed":
@@ -212,7 +213,7 @@ async def _concepts(brand: BrandObject, units: list[tuple[Angle, Segment]], *, w
                 return _Unit(stored, reused=True, attempts=stored.attempt)
             result = await concepts_stage.governed_concept(
                 brand, angle, segment, writer=writer, check=check, constraints_for=constraints,
-                max_attempts=options.max_attempts)
+                max_attempts=options.max_attempts, brand_version=version)
             with transaction(factory) as session:
                 concept_store.save_concept(session, result.concept, result.verdicts)
                 _audit_concept(audit, session, result, writer)
@@ -268,9 +269,10 @@ def _audit_assets(audit: AuditLog, assets: dict[str, list[Asset]]) -> None:
 def _export_event(name: str, path: Path, concepts: list[Concept], brand: BrandObject) -> dict[str, object]:
     """What an export.written event records: the file's hash and which ads it carries."""
     payload: dict[str, object] = {"file": str(path), "name": name, "sha256": sha256_file(path)}
-    if name in ("meta", "google", "tiktok"):
+    platform = next((p for p in PLATFORMS if p == name), None)
+    if platform is not None:
         payload["ads"] = [{"ad_name": n, "concept_id": c.id} for c in concepts if c.status == "approved"
-                          for n in ad_names(c, brand, name)]
+                          for n in ad_names(c, brand, platform)]
     return payload
 
 
