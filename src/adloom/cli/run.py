@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from pathlib import Path
 from typing import Any, cast
 
@@ -121,6 +122,8 @@ def print_summary(result: RunResult) -> None:
     for warning in s.warnings:
         where = f"{warning.file}{f':{warning.line}' if warning.line else ''}"
         console.print(f"[yellow]warning:[/] {escape(where)}: {escape(warning.message)}", highlight=False)
+    for problem in s.render_errors:
+        console.print(f"[yellow]render:[/] {escape(problem)}", highlight=False)
     for flag in s.flagged_inputs:
         console.print(f"[magenta]flagged input (kept as data):[/] {escape(flag)}", highlight=False)
     table = Table(title=f"{result.brand.name} · brand {s.brand_version} · run {s.run_id}", show_header=False)
@@ -130,6 +133,9 @@ def print_summary(result: RunResult) -> None:
     table.add_row("hooks", str(s.hooks))
     table.add_row("first drafts failing", f"{s.first_draft_failures} · regenerations {s.regenerations}")
     table.add_row("reused from store", str(s.reused))
+    if s.assets:
+        kinds = Counter(a.kind for a in s.assets)
+        table.add_row("assets", ", ".join(f"{n} {kind}s" for kind, n in sorted(kinds.items())))
     table.add_row("time", ", ".join(f"{k} {v:.2f}s" for k, v in s.stage_seconds.items()))
     console.print(table)
     console.print(f"report: [bold]{result.outputs['report']}[/]")

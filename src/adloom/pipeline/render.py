@@ -193,7 +193,8 @@ def _plan(approved: list[Concept], brand: BrandObject, assets_dir: Path, brand_d
             prompt = concept.draft.hooks[0].first_visual if concept.draft and concept.draft.hooks else ""
             jobs.append(_Job(concept, "image", pid, RenderRequest(
                 concept=concept, placement=pl, text=text, template=templates[index % len(templates)],
-                background_path=photo, prompt=prompt, out_stem=assets_dir / f"{stem}_{pid}", **base), image))
+                background_path=photo, prompt=prompt,
+                out_stem=assets_dir / f"{stem}_{pid.removeprefix(pl.platform + '_')}", **base), image))
         if concept.draft is None or not concept.draft.hooks:
             continue
         first_hook = concept.draft.hooks[0].id
