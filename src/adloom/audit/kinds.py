@@ -1,0 +1,23 @@
+"""Event kinds the pipeline emits, and what their subject is.
+
+Concept-scoped events use the concept id as subject, so lineage gathers them with one indexed lookup.
+"""
+
+from __future__ import annotations
+
+RUN_STARTED = "run.started"                           # subject: run id
+RUN_FINISHED = "run.finished"                         # subject: run id
+BRAND_VERSION_CREATED = "brand.version_created"       # subject: brand version; payload documents[]
+BRAND_CLAIM_APPROVED = "brand.claim_approved"         # subject: brand version; payload {claim, by}
+CONCEPT_GENERATED = "concept.generated"               # subject: concept id; payload brand_version, writer...
+VERDICT_RECORDED = "verdict.recorded"                 # subject: concept id
+REGENERATION_REQUESTED = "concept.regeneration_requested"   # subject: concept id; payload reasons
+REVIEW_DECIDED = "review.decided"                     # subject: concept id; actor: the reviewer
+ASSET_RENDERED = "asset.rendered"                     # subject: concept id; payload asset_id, path, sha256
+EXPORT_WRITTEN = "export.written"                     # subject: run id; payload file, sha256, ads[]
+PERFORMANCE_IMPORTED = "performance.imported"         # subject: import id or file sha256
+PATTERNS_UPDATED = "patterns.updated"                 # subject: "patterns"
+
+ALL = (RUN_STARTED, RUN_FINISHED, BRAND_VERSION_CREATED, BRAND_CLAIM_APPROVED, CONCEPT_GENERATED,
+       VERDICT_RECORDED, REGENERATION_REQUESTED, REVIEW_DECIDED, ASSET_RENDERED, EXPORT_WRITTEN,
+       PERFORMANCE_IMPORTED, PATTERNS_UPDATED)

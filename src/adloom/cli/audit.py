@@ -1,0 +1,121 @@
+"""``adloom audit``: verify the chain, trace an ad's lineage, export the log.
+
+Every failure is one line on stderr and a non-zero exit: 1 for a broken chain, the error's own exit code
+otherwise (see adloom.errors).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from sqlalchemy.orm import Session, sessionmaker
+
+from adloom.audit.export import export, verify_export
+from adloom.audit.lineage import lineages
+from adloom.audit.verify import VerifyReport, verify, write_anchor
+from adloom.errors import AdloomError, InputError, NotFound
+from adloom.settings import Settings
+from adloom.store.db import open_store
+
+app = typer.Typer(help="The tamper-evident audit trail: verify, lineage, export.", no_args_is_help=True)
+
+ProjectOpt = typer.Option(Path("."), "--project", help="Project folder (holds .adloom/adloom.db).")
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _store(project: Path) -> sessionmaker[Session]:
+    url = Settings().store_url(project)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        raise NotFound(f"no adloom store in {project.resolve()} (expected {url.removeprefix('sqlite:///')})")
+    return open_store(url)
+
+
+def _report(report: VerifyReport, as_json: bool) -> None:
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+    elif report.ok:
+        typer.echo(report.summary())
+    if not report.ok:
+        if not as_json:
+            typer.echo(report.summary(), err=True)
+        raise typer.Exit(1)
+
+
+@app.command("verify")
+def verify_cmd(
+    project: Path = ProjectOpt,
+    export_dir: Path | None = typer.Option(None, "--export", help="Verify an export folder offline instead."),
+    anchor: Path | None = typer.Option(None, "--anchor", help="Check the log against this anchor file."),
+    update_anchor: bool = typer.Option(False, "--update-anchor",
+                                       help="After a clean verify, write the current head to --anchor."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Recompute the hash chain; report the first broken link and exit non-zero on a break."""
+    try:
+        if export_dir is not None:
+            report = verify_export(export_dir)
+        else:
+            if update_anchor and anchor is None:
+                raise InputError("--update-anchor needs --anchor FILE")
+            factory = _store(project)
+            first_write = update_anchor and anchor is not None and not anchor.exists()
+            report = verify(factory, anchor=None if first_write else anchor)
+            if report.ok and update_anchor and anchor is not None:
+                write_anchor(factory, anchor)
+    except AdloomError as exc:
+        _fail(str(exc), exc.exit_code)
+    _report(report, as_json)
+
+
+@app.command("lineage")
+def lineage_cmd(
+    ref: str = typer.Argument(..., help="Concept id (or 8+ char prefix), asset id, ad name, or file."),
+    project: Path = ProjectOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print the lineage as JSON."),
+) -> None:
+    """Print the decision path of an ad: brand inputs, model and prompt, rules fired, approvals, export."""
+    try:
+        found = lineages(_store(project), ref)
+    except AdloomError as exc:
+        _fail(str(exc), exc.exit_code)
+    except OSError as exc:
+        _fail(f"cannot read '{ref}': {exc.strerror or exc}", 2)
+    if as_json:
+        data = [lin.model_dump(mode="json") for lin in found]
+        typer.echo(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False))
+    else:
+        typer.echo("\n\n".join(lin.to_text() for lin in found))
+
+
+def _parse_since(value: str | None) -> date | datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--since '{value}' is not a date (YYYY-MM-DD) or ISO timestamp") from None
+
+
+@app.command("export")
+def export_cmd(
+    out: Path = typer.Option(..., "--out", help="Folder to write events.jsonl and manifest.json to."),
+    since: str | None = typer.Option(None, "--since", help="First day to export (YYYY-MM-DD); default all."),
+    project: Path = ProjectOpt,
+) -> None:
+    """Write events as JSONL plus a manifest, verifiable offline with `adloom audit verify --export`."""
+    try:
+        manifest = export(_store(project), out, since=_parse_since(since))
+    except AdloomError as exc:
+        _fail(str(exc), exc.exit_code)
+    except OSError as exc:
+        _fail(f"cannot write the export to {out}: {exc.strerror or exc}", 2)
+    span = f"seq {manifest.first_seq}..{manifest.last_seq}" if manifest.events else "nothing to export"
+    typer.echo(f"exported {manifest.events} events ({span}) to {out}")
