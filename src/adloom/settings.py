@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     allow_private_urls: bool = False      # URL fetching refuses private/loopback addresses unless set
     fetch_timeout: float = 10.0
     fetch_max_bytes: int = 5_000_000
+    audit_redact: bool = True                  # emails, phones, card numbers out of audit payloads
+    audit_retention_days: float | None = None  # drop payload bodies older than this; hashes stay
 
     def store_url(self, project_dir: Path) -> str:
         if self.database_url:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from adloom.cli.main import app
+from adloom.naming import parse_ad_name
 from tests.conftest import EXAMPLE_BRAND
 
 runner = CliRunner()
@@ -40,6 +42,16 @@ def test_run_then_list_show_and_export(project: Path) -> None:
     assert code == 0 and json.loads(out)["concept"]["id"] == first_id
     code, out = invoke("export", "--project", str(project), "--out", str(project / "again"))
     assert code == 0 and (project / "again" / "report.html").exists()
+    # the run left an anchor and a chain that verifies; lineage answers for an exported ad name
+    assert (project / ".adloom" / "audit.anchor.json").exists()
+    code, out = invoke("audit", "verify", "--project", str(project))
+    assert code == 0 and "OK" in out, out
+    meta_csv = next((project / "out" / "restwave").glob("*/exports/meta_bulk.csv"))
+    with meta_csv.open(encoding="utf-8-sig") as fh:
+        ad = next(csv.DictReader(fh))["Ad Name"]
+    code, out = invoke("audit", "lineage", ad, "--project", str(project))
+    assert code == 0, out
+    assert f"lineage of concept {parse_ad_name(ad).concept}" in out and "verdict" in out.lower()
 
 
 def test_missing_folder_is_one_line_and_exit_2(project: Path) -> None:

@@ -53,7 +53,8 @@ def _report(report: VerifyReport, as_json: bool) -> None:
 def verify_cmd(
     project: Path = ProjectOpt,
     export_dir: Path | None = typer.Option(None, "--export", help="Verify an export folder offline instead."),
-    anchor: Path | None = typer.Option(None, "--anchor", help="Check the log against this anchor file."),
+    anchor: Path | None = typer.Option(None, "--anchor", help="Check the log against this anchor file "
+                                       "(default: PROJECT/.adloom/audit.anchor.json, which each run writes)."),
     update_anchor: bool = typer.Option(False, "--update-anchor",
                                        help="After a clean verify, write the current head to --anchor."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
@@ -66,6 +67,9 @@ def verify_cmd(
             if update_anchor and anchor is None:
                 raise InputError("--update-anchor needs --anchor FILE")
             factory = _store(project)
+            default_anchor = project / ".adloom" / "audit.anchor.json"
+            if anchor is None and not update_anchor and default_anchor.exists():
+                anchor = default_anchor
             first_write = update_anchor and anchor is not None and not anchor.exists()
             report = verify(factory, anchor=None if first_write else anchor)
             if report.ok and update_anchor and anchor is not None:

@@ -108,7 +108,9 @@ def run(
                          max_attempts=settings.max_attempts, concurrency=settings.concurrency, render=render,
                          fetch=FetchOptions(allow_private=settings.allow_private_urls,
                                             timeout=settings.fetch_timeout, max_bytes=settings.fetch_max_bytes,
-                                            cache_dir=project / ".adloom" / "cache" / "urls"))
+                                            cache_dir=project / ".adloom" / "cache" / "urls"),
+                         audit_redact=settings.audit_redact, audit_retention_days=settings.audit_retention_days,
+                         audit_anchor=project / ".adloom" / "audit.anchor.json")
     columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bars:
         result = asyncio.run(run_pipeline(

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from adloom.audit import AuditLog, NewEvent, kinds
+from adloom.audit import DEFAULT_REDACTOR, AuditLog, NewEvent, kinds, prune_payloads, write_anchor
 from adloom.brand.resolve import resolve_brand
 from adloom.governance.constraints import constraints_for
 from adloom.ingest.fetch import FetchOptions
@@ -72,6 +72,9 @@ class RunOptions:
     concurrency: int = 8
     render: bool = True
     fetch: FetchOptions = field(default_factory=FetchOptions)
+    audit_redact: bool = True
+    audit_retention_days: float | None = None
+    audit_anchor: Path | None = None       # written after the run so a truncated log is detectable
 
 
 @dataclass
@@ -102,7 +105,7 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
               render_assets: RenderFn | None = None) -> RunResult:
     options = options or RunOptions()
     progress = progress or NoProgress()
-    audit = AuditLog(factory)
+    audit = AuditLog(factory, redact=DEFAULT_REDACTOR if options.audit_redact else None)
     started = datetime.now(UTC)
 
     progress.stage("ingest")
@@ -170,6 +173,10 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
                             _export_event(name, path, concepts, brand))
         concept_store.finish_run(session, summary, [c.id for c in concepts], reused)
         audit.append_in(session, kinds.RUN_FINISHED, run_id, "system", {"by_status": summary.by_status})
+    if options.audit_retention_days is not None:
+        prune_payloads(factory, options.audit_retention_days)
+    if options.audit_anchor is not None:
+        write_anchor(factory, options.audit_anchor)
     return RunResult(summary, out_dir, brand, concepts, verdicts, outputs)
 
 
