@@ -1,0 +1,96 @@
+"""Model-writer benchmark: the example brief against a local OpenAI-protocol server answering in 300 ms.
+
+    .venv/bin/python bench/bench_writers.py                 # latency 0.3 s, concurrency 16 and 1
+    .venv/bin/python bench/bench_writers.py --latency 0.1 --concurrency 8
+
+Target (issue 4): wall time at concurrency 16 <= 1.25 x the critical-path bound, where the bound is the
+number of dependent model calls on the longest chain x the latency. In the driver, the segments of one
+angle are written in order (each told the hooks the previous used), so the longest chain is the most
+model calls made for any one angle. Reported in the same run: wall time at concurrency 1, the ratio,
+and the rerun (cache) time, which must make zero model calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tests.writers_models.server
+
+from tests.writers_models.server import serve_in_process
+
+from adloom.pipeline.run import RunOptions, RunResult, run
+from adloom.store.db import open_store
+from adloom.types import Campaign
+from adloom.writers.formula import FormulaWriter
+from adloom.writers.openai import OpenAIWriter
+from adloom.writers.pricing import load_usage
+from adloom.writers.wrappers import wrap
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "restwave"
+
+
+def _longest_chain(result: RunResult) -> int:
+    """Model calls made for each angle (its segments run one after another); the largest."""
+    per_angle: dict[str, int] = {}
+    for concept in result.concepts:
+        calls = len(result.verdicts.get(concept.id, [])) or concept.attempt
+        per_angle[concept.angle.id] = per_angle.get(concept.angle.id, 0) + calls
+    return max(per_angle.values())
+
+
+async def _one(work: Path, folder_name: str, base_url: str | None, concurrency: int,
+               store_dir: Path | None = None, label: str | None = None) -> tuple[float, RunResult, Path]:
+    label = label or folder_name
+    folder = work / folder_name / "restwave"
+    if not folder.exists():
+        shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns(".adloom", "brand.yaml"))
+    store_dir = store_dir or folder.parent
+    factory = open_store(f"sqlite:///{store_dir / 'adloom.db'}")
+    model = (OpenAIWriter("some-model", base_url=base_url, api_key="test-key") if base_url else FormulaWriter())
+    writer = wrap(model, factory=factory, run_id=f"{label}-c{concurrency}", concurrency=concurrency)
+    start = time.perf_counter()
+    result = await run(folder, factory=factory, writer=writer, campaign=Campaign(), out_root=work / "out",
+                       options=RunOptions(render=False, concurrency=concurrency))
+    wall = time.perf_counter() - start
+    usage = load_usage(factory, f"{label}-c{concurrency}").get("total", {})
+    print(f"  {label:<8} c={concurrency:<3} wall {wall:6.2f} s   concepts stage "
+          f"{result.summary.stage_seconds.get('concepts', 0):6.2f} s   model calls {usage.get('calls', 0):>3}"
+          f" (cache hits {usage.get('cache_hits', 0)})   tokens {usage.get('input_tokens', 0)}+"
+          f"{usage.get('output_tokens', 0)}   by status {result.summary.by_status}")
+    return wall, result, store_dir
+
+
+async def main(latency: float, concurrency: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp, serve_in_process("openai", delay=latency) as base_url:
+        work = Path(tmp)
+        print(f"example brief, local OpenAI-protocol server answering after {latency * 1000:.0f} ms")
+        offline, _, _ = await _one(work, "formula", None, concurrency)
+        fast, result, store_dir = await _one(work, "model", base_url, concurrency)
+        rerun, again, _ = await _one(work, "model", base_url, concurrency, store_dir, label="rerun")
+        rerun_calls = again.summary.writer_calls
+        slow, _, _ = await _one(work, "serial", base_url, 1)
+        chain = _longest_chain(result)
+        bound = chain * latency
+        print()
+        print(f"critical path: {chain} dependent model calls x {latency:.2f} s = {bound:.2f} s")
+        print(f"offline (formula) wall time, the non-model work: {offline:.2f} s")
+        print(f"wall c={concurrency}: {fast:.2f} s  -> {fast / bound:.2f} x bound (target <= 1.25)")
+        concepts = result.summary.stage_seconds["concepts"]
+        print(f"concepts stage c={concurrency}: {concepts:.2f} s -> {concepts / bound:.2f} x bound")
+        print(f"wall c=1: {slow:.2f} s  -> c=1 / c={concurrency} = {slow / fast:.2f}x")
+        print(f"rerun (unchanged brief): {rerun:.2f} s, model calls {rerun_calls}, "
+              f"reused {again.summary.reused}/{again.summary.concepts}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--latency", type=float, default=0.3)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    asyncio.run(main(args.latency, args.concurrency))

@@ -1,0 +1,146 @@
+"""Cache, records, cost, retries and rate limits, with the real store and fake clocks."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from adloom.errors import ProviderTimeout, WriterError
+from adloom.store.tables import WriterCallRow
+from adloom.writers.base import ConceptTask
+from adloom.writers.fake import FakeWriter
+from adloom.writers.formula import FormulaWriter
+from adloom.writers.openai import OpenAIWriter
+from adloom.writers.pricing import PriceTable, load_usage, stage_of
+from adloom.writers.tasks import AnglesTask, BrandTask, RewriteTask, supports
+from adloom.writers.wrappers import RetryingWriter, TokenBucket, wrap
+from tests.writers_models.server import ModelServer
+
+
+def _rows(store: sessionmaker[Session]) -> list[WriterCallRow]:
+    with store() as session:
+        return list(session.scalars(select(WriterCallRow).order_by(WriterCallRow.id)))
+
+
+async def test_every_call_is_a_row_with_tokens_and_cost(openai_server: ModelServer, concept_task: ConceptTask,
+                                                        store: sessionmaker[Session]) -> None:
+    prices = PriceTable.load()
+    model = OpenAIWriter("gpt-4o-mini", base_url=openai_server.base_url, api_key="test-key")
+    w = wrap(model, factory=store, run_id="run-1", prices=prices)
+    assert w.id == "openai:gpt-4o-mini"
+    await w.run(concept_task)
+    [row] = _rows(store)
+    assert (row.run_id, row.writer_id, row.template, row.cache_hit) == ("run-1", "openai:gpt-4o-mini",
+                                                                          "concept@1", 0)
+    assert row.input_tokens > 1000 and row.output_tokens > 100
+    assert row.cost == pytest.approx((row.input_tokens * 0.15 + row.output_tokens * 0.60) / 1e6)
+    assert row.request["provider"] == "openai" and len(row.request["prompt_hash"]) == 64
+    assert row.request["params"]["temperature"] == 0.7 and row.request["messages"][0]["role"] == "system"
+    assert row.response and row.response["replies"][0]["raw"]["usage"]["prompt_tokens"] == row.input_tokens
+    assert row.latency_ms > 0 and row.error is None
+
+
+async def test_unchanged_task_is_served_from_cache(openai_server: ModelServer, concept_task: ConceptTask,
+                                                   store: sessionmaker[Session]) -> None:
+    model = OpenAIWriter("m", base_url=openai_server.base_url, api_key="test-key")
+    first = await wrap(model, factory=store, run_id="a").run(concept_task)
+    again = await wrap(model, factory=store, run_id="b").run(concept_task)
+    assert again == first and len(openai_server.requests) == 1
+    changed = concept_task.model_copy(update={"attempt": 2})
+    await wrap(model, factory=store, run_id="b").run(changed)
+    assert len(openai_server.requests) == 2
+    usage = load_usage(store, "b")
+    assert usage["concepts"]["calls"] == 2 and usage["concepts"]["cache_hits"] == 1
+    assert usage["total"]["input_tokens"] == _rows(store)[-1].input_tokens
+
+
+async def test_cache_key_includes_parameters(openai_server: ModelServer, concept_task: ConceptTask,
+                                             store: sessionmaker[Session]) -> None:
+    for temperature in (0.7, 0.2):
+        model = OpenAIWriter("m", base_url=openai_server.base_url, api_key="test-key", temperature=temperature)
+        await wrap(model, factory=store).run(concept_task)
+    assert len(openai_server.requests) == 2
+
+
+async def test_formula_calls_are_recorded_too(concept_task: ConceptTask, store: sessionmaker[Session]) -> None:
+    await wrap(FormulaWriter(), factory=store, run_id="f").run(concept_task)
+    [row] = _rows(store)
+    assert row.writer_id == "formula" and row.input_tokens == 0 and row.request["priced"]
+
+
+async def test_retry_backoff_is_exponential_with_jitter(concept_task: ConceptTask) -> None:
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(seconds)
+
+    inner = FakeWriter([ProviderTimeout("t1"), ProviderTimeout("t2"), ProviderTimeout("t3")])
+    w = RetryingWriter(inner, attempts=4, base_delay=1.0, max_delay=3.0, sleep=sleep, rng=random.Random(1))
+    assert (await w.run(concept_task)).hooks
+    assert len(waited) == 3
+    for wait, cap in zip(waited, (1.0, 2.0, 3.0), strict=True):
+        assert cap / 2 <= wait <= cap
+
+
+async def test_non_retryable_errors_are_not_retried(concept_task: ConceptTask) -> None:
+    inner = FakeWriter([WriterError("bad key")])
+    with pytest.raises(WriterError, match="bad key"):
+        await RetryingWriter(inner, attempts=3, base_delay=0.01).run(concept_task)
+    assert inner.calls == 1
+
+
+async def test_token_bucket_waits_for_refill() -> None:
+    now = [0.0]
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(seconds)
+        now[0] += seconds
+
+    bucket = TokenBucket(60, capacity=2, clock=lambda: now[0], sleep=sleep)   # one per second
+    for _ in range(4):
+        await bucket.acquire()
+    assert waited == [pytest.approx(1.0), pytest.approx(1.0)]
+    bucket.adjust(3)                      # a call cost 3 more than estimated
+    await bucket.acquire()
+    assert waited[-1] == pytest.approx(4.0)
+
+
+async def test_concurrency_cap_limits_calls_in_flight(concept_task: ConceptTask,
+                                                      store: sessionmaker[Session]) -> None:
+    in_flight, peak = 0, 0
+
+    async def slow(task: object) -> object:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.02)
+        in_flight -= 1
+        from adloom.writers.fake import minimal_draft
+        return minimal_draft(task)  # type: ignore[arg-type]
+
+    w = wrap(FakeWriter(slow), factory=store, concurrency=2, cache=False)
+    tasks = [concept_task.model_copy(update={"seed": str(i)}) for i in range(6)]
+    await asyncio.gather(*(w.run(t) for t in tasks))
+    assert peak == 2
+
+
+def test_price_table_matching(tmp_path: object) -> None:
+    table = PriceTable.load()
+    assert table.cost("ollama:llama3.1", 1000, 1000) == 0
+    assert table.cost("anthropic:claude-sonnet-4-5", 1_000_000, 0) == 3.0
+    assert table.cost("openai:unknown-model", 10, 10) is None
+    assert stage_of("rewrite@1") == "concepts" and stage_of("brand@1") == "brand"
+
+
+def test_supports_tells_model_writers_from_offline_ones(openai_server: ModelServer,
+                                                        store: sessionmaker[Session]) -> None:
+    model = wrap(OpenAIWriter("m", base_url=openai_server.base_url, api_key="k"), factory=store)
+    for task_type in (BrandTask, AnglesTask, RewriteTask, ConceptTask):
+        assert supports(model, task_type)
+    assert supports(wrap(FormulaWriter(), factory=store), ConceptTask)
+    assert not supports(wrap(FormulaWriter(), factory=store), BrandTask)
