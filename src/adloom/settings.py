@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,8 +19,39 @@ class Settings(BaseSettings):
     allow_private_urls: bool = False      # URL fetching refuses private/loopback addresses unless set
     fetch_timeout: float = 10.0
     fetch_max_bytes: int = 5_000_000
+    # model-backed writers (`--writer openai:MODEL`, `anthropic:MODEL`, `ollama:MODEL` …)
+    openai_base_url: str | None = None
+    openai_api_key: SecretStr | None = None
+    anthropic_base_url: str | None = None
+    anthropic_api_key: SecretStr | None = None
+    writer_timeout: float = 120.0
+    writer_max_reasks: int = 2
+    writer_temperature: float = 0.7
+    writer_max_tokens: int = 4096
+    writer_retries: int = 4
+    writer_rpm: float | None = None
+    writer_tpm: float | None = None
+    price_table: Path | None = None
+    verify_writer: str | None = None           # a second model that reviews approved concepts
     audit_redact: bool = True                  # emails, phones, card numbers out of audit payloads
     audit_retention_days: float | None = None  # drop payload bodies older than this; hashes stay
+
+    def writer_options(self, spec: str) -> dict[str, object]:
+        """Constructor options for the writer ``spec`` names; the offline writers take none."""
+        provider = spec.partition(":")[0].lower()
+        if provider in ("formula", "fake"):
+            return {}
+        common: dict[str, object] = {"timeout": self.writer_timeout, "max_reasks": self.writer_max_reasks,
+                                     "temperature": self.writer_temperature, "max_tokens": self.writer_max_tokens}
+        if provider == "anthropic":
+            url, key = self.anthropic_base_url, self.anthropic_api_key
+        else:
+            url, key = self.openai_base_url, self.openai_api_key
+        if url:
+            common["base_url"] = url
+        if key:
+            common["api_key"] = key.get_secret_value()
+        return common
 
     def store_url(self, project_dir: Path) -> str:
         if self.database_url:

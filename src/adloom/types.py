@@ -417,6 +417,10 @@ class RunSummary(Model):
     stage_seconds: dict[str, float] = Field(default_factory=dict)
     outputs: dict[str, str] = Field(default_factory=dict)
     campaign: Campaign | None = None
+    fingerprint: str | None = None       # hash of everything the run's outputs depend on
+    reused_run: str | None = None        # set when nothing changed and an earlier run's outputs stand
+    output_hashes: dict[str, str] = Field(default_factory=dict)
+    writer_usage: dict[str, dict[str, Any]] = Field(default_factory=dict)   # per stage: calls, tokens, cost
     assets: list[Asset] = Field(default_factory=list)
     render_errors: list[str] = Field(default_factory=list)
 

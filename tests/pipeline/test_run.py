@@ -24,9 +24,9 @@ def brand_dir(tmp_path: Path) -> Path:
     return target
 
 
-async def _run(brand_dir: Path, store: sessionmaker[Session], tmp_path: Path) -> RunResult:
+async def _run(brand_dir: Path, store: sessionmaker[Session], tmp_path: Path, *, force: bool = False) -> RunResult:
     return await run(brand_dir, factory=store, writer=get_writer("formula"), campaign=Campaign(),
-                     out_root=tmp_path / "out", options=RunOptions(render=False))
+                     out_root=tmp_path / "out", options=RunOptions(render=False, force=force))
 
 
 async def test_example_brand_end_to_end(brand_dir: Path, store: sessionmaker[Session], tmp_path: Path) -> None:
@@ -59,13 +59,28 @@ async def test_example_brand_end_to_end(brand_dir: Path, store: sessionmaker[Ses
     assert "cures arthritis" not in result.outputs["concepts"].read_text().lower()
 
 
-async def test_rerun_reuses_every_concept(brand_dir: Path, store: sessionmaker[Session], tmp_path: Path) -> None:
+async def test_unchanged_rerun_reuses_the_run_and_forced_rerun_every_concept(
+        brand_dir: Path, store: sessionmaker[Session], tmp_path: Path) -> None:
     first = await _run(brand_dir, store, tmp_path)
+    again = await _run(brand_dir, store, tmp_path)
+    assert again.summary.reused_run == first.summary.run_id and again.outputs == first.outputs
+    forced = await _run(brand_dir, store, tmp_path, force=True)
+    assert forced.summary.reused_run is None and forced.out_dir != first.out_dir
+    assert forced.summary.reused == forced.summary.concepts == first.summary.concepts
+    assert forced.summary.writer_calls == 0
+    assert [c.id for c in forced.concepts] == [c.id for c in first.concepts]
+
+
+async def test_a_changed_or_deleted_output_is_not_reused(brand_dir: Path, store: sessionmaker[Session],
+                                                         tmp_path: Path) -> None:
+    first = await _run(brand_dir, store, tmp_path)
+    first.outputs["meta"].write_text("edited by hand")
     second = await _run(brand_dir, store, tmp_path)
-    assert second.summary.reused == second.summary.concepts == first.summary.concepts
-    assert second.summary.writer_calls == 0
-    assert [c.id for c in second.concepts] == [c.id for c in first.concepts]
-    assert second.out_dir != first.out_dir
+    assert second.summary.reused_run is None and second.out_dir != first.out_dir
+    (brand_dir / "personas" / "weekend-warriors.yaml").write_text(
+        (brand_dir / "personas" / "weekend-warriors.yaml").read_text().replace("waking up sore", "stiff calves"))
+    third = await _run(brand_dir, store, tmp_path)
+    assert third.summary.reused_run is None and third.summary.brand_version != first.summary.brand_version
 
 
 async def test_interrupted_run_resumes(brand_dir: Path, store: sessionmaker[Session], tmp_path: Path,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 RUN_STARTED = "run.started"                           # subject: run id
 RUN_FINISHED = "run.finished"                         # subject: run id
+RUN_REUSED = "run.reused"                             # subject: the earlier run whose outputs stand
 BRAND_VERSION_CREATED = "brand.version_created"       # subject: brand version; payload documents[]
 BRAND_CLAIM_APPROVED = "brand.claim_approved"         # subject: brand version; payload {claim, by}
 CONCEPT_GENERATED = "concept.generated"               # subject: concept id; payload brand_version, writer...
@@ -18,6 +19,6 @@ EXPORT_WRITTEN = "export.written"                     # subject: run id; payload
 PERFORMANCE_IMPORTED = "performance.imported"         # subject: import id or file sha256
 PATTERNS_UPDATED = "patterns.updated"                 # subject: "patterns"
 
-ALL = (RUN_STARTED, RUN_FINISHED, BRAND_VERSION_CREATED, BRAND_CLAIM_APPROVED, CONCEPT_GENERATED,
+ALL = (RUN_STARTED, RUN_FINISHED, RUN_REUSED, BRAND_VERSION_CREATED, BRAND_CLAIM_APPROVED, CONCEPT_GENERATED,
        VERDICT_RECORDED, REGENERATION_REQUESTED, REVIEW_DECIDED, ASSET_RENDERED, EXPORT_WRITTEN,
        PERFORMANCE_IMPORTED, PATTERNS_UPDATED)

@@ -27,6 +27,7 @@ from adloom.store import concepts as concept_store
 from adloom.store.brands import get_version
 from adloom.store.db import transaction
 from adloom.types import Asset, Campaign, RunSummary
+from adloom.writers.pricing import PriceTable
 from adloom.writers.registry import get_writer
 
 
@@ -94,6 +95,7 @@ def run(
     out: Path = typer.Option(None, "--out", help="Output root (default: ./out)."),
     campaign_file: Path = typer.Option(None, "--campaign", help="Campaign YAML (default: FOLDER/campaign.yaml)."),
     render: bool = typer.Option(True, "--render/--no-render", help="Render images, animatics and briefs."),
+    force: bool = typer.Option(False, "--force", help="Run even if nothing changed since an earlier run."),
     project: Path = ProjectOpt,
 ) -> None:
     """Run the whole pipeline on a brand folder: report, concepts and bulk-upload files under out/."""
@@ -102,10 +104,16 @@ def run(
         raise BrandInputError("brand folder not found", file=str(folder))
     chosen = parse_platforms(platforms)
     campaign = load_campaign(folder, campaign_file, chosen)
-    the_writer = get_writer(writer or settings.writer)
+    spec = writer or settings.writer
+    the_writer = get_writer(spec, **settings.writer_options(spec))
+    reviewer = (get_writer(settings.verify_writer, **settings.writer_options(settings.verify_writer))
+                if settings.verify_writer else None)
     factory = store_for(project, settings)
     options = RunOptions(platforms=chosen, n_angles=angles, hooks_per_concept=hooks,
                          max_attempts=settings.max_attempts, concurrency=settings.concurrency, render=render,
+                         force=force, writer_retries=settings.writer_retries, writer_rpm=settings.writer_rpm,
+                         writer_tpm=settings.writer_tpm, verify_writer=reviewer,
+                         prices=PriceTable.load(settings.price_table) if settings.price_table else None,
                          fetch=FetchOptions(allow_private=settings.allow_private_urls,
                                             timeout=settings.fetch_timeout, max_bytes=settings.fetch_max_bytes,
                                             cache_dir=project / ".adloom" / "cache" / "urls"),
@@ -121,6 +129,10 @@ def run(
 
 def print_summary(result: RunResult) -> None:
     s = result.summary
+    if s.reused_run:
+        console.print(f"nothing changed since run {s.reused_run}: its outputs stand (use --force to run again)")
+        console.print(f"report: [bold]{escape(str(result.outputs['report']))}[/]")
+        return
     for warning in s.warnings:
         where = f"{warning.file}{f':{warning.line}' if warning.line else ''}"
         console.print(f"[yellow]warning:[/] {escape(where)}: {escape(warning.message)}", highlight=False)
@@ -138,6 +150,11 @@ def print_summary(result: RunResult) -> None:
     if s.assets:
         kinds = Counter(a.kind for a in s.assets)
         table.add_row("assets", ", ".join(f"{n} {kind}s" for kind, n in sorted(kinds.items())))
+    usage = s.writer_usage.get("total")
+    if usage and usage.get("calls"):
+        table.add_row("writer calls", f"{usage['calls']} ({usage.get('cache_hits', 0)} cached) · "
+                      f"{usage.get('input_tokens', 0)}+{usage.get('output_tokens', 0)} tokens · "
+                      f"${usage.get('cost', 0.0):.4f}")
     table.add_row("time", ", ".join(f"{k} {v:.2f}s" for k, v in s.stage_seconds.items()))
     console.print(table)
     console.print(f"report: [bold]{result.outputs['report']}[/]")

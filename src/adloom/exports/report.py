@@ -10,6 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 
+from adloom.audit.lineage import Lineage
 from adloom.exports.atomic import write_text_atomic
 from adloom.exports.charts import BarChart, bar_chart
 from adloom.exports.report_model import (
@@ -69,10 +70,12 @@ def _charts(concepts: Sequence[Concept], angles: Sequence[Angle], summary: RunSu
 
 def report_context(concepts: Sequence[Concept], verdicts: Mapping[str, Sequence[Verdict]],
                    brand: BrandObject, summary: RunSummary, out_dir: Path,
-                   assets: Mapping[str, Sequence[Asset]] | None = None) -> dict[str, Any]:
+                   assets: Mapping[str, Sequence[Asset]] | None = None,
+                   lineage: Mapping[str, Lineage] | None = None) -> dict[str, Any]:
     colors = safe_colors(brand.brand_kit.colors)
     angles = _angles(concepts, summary.angles)
-    cards = [concept_card(c, brand, verdicts, (assets or {}).get(c.id, []), out_dir) for c in concepts]
+    cards = [concept_card(c, brand, verdicts, (assets or {}).get(c.id, []), out_dir, (lineage or {}).get(c.id))
+             for c in concepts]
     total = summary.concepts or len(concepts)
     segments = {card.concept.segment_id: card.segment_label for card in cards}
     groups = group_cards(cards, [a.id for a in angles])
@@ -102,6 +105,7 @@ def render_report(context: Mapping[str, Any]) -> str:
 
 def write_report(path: Path, concepts: Sequence[Concept], verdicts: Mapping[str, Sequence[Verdict]],
                  brand: BrandObject, summary: RunSummary,
-                 assets: Mapping[str, Sequence[Asset]] | None = None) -> Path:
-    context = report_context(concepts, verdicts, brand, summary, path.parent, assets)
+                 assets: Mapping[str, Sequence[Asset]] | None = None,
+                 lineage: Mapping[str, Lineage] | None = None) -> Path:
+    context = report_context(concepts, verdicts, brand, summary, path.parent, assets, lineage)
     return write_text_atomic(path, render_report(context))

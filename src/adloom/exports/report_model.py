@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
+from adloom.audit.lineage import Lineage
 from adloom.exports.common import final_verdict, segment_label
 from adloom.platforms import Platform, limit, recommended
 from adloom.types import (
@@ -117,6 +118,7 @@ class ConceptCard:
     copy_blocks: tuple[CopyBlock, ...]
     scripts: tuple[tuple[Script, tuple[TimelineBeat, ...]], ...]
     media: tuple[MediaItem, ...]
+    lineage: Lineage | None = None
 
     @property
     def id(self) -> str:
@@ -189,13 +191,13 @@ def media_items(assets: Sequence[Asset], out_dir: Path) -> tuple[MediaItem, ...]
 
 
 def concept_card(concept: Concept, brand: BrandObject, verdicts: Mapping[str, Sequence[Verdict]],
-                 assets: Sequence[Asset], out_dir: Path) -> ConceptCard:
+                 assets: Sequence[Asset], out_dir: Path, lineage: Lineage | None = None) -> ConceptCard:
     history = tuple(sorted(verdicts.get(concept.id, []), key=lambda v: v.attempt))
     scripts = tuple((s, timeline(s)) for s in (concept.draft.scripts if concept.draft else []))
     return ConceptCard(concept=concept, segment_label=segment_label(brand, concept.segment_id),
                        verdict=final_verdict(verdicts, concept.id), history=history,
                        copy_blocks=copy_blocks(concept), scripts=scripts,
-                       media=media_items(assets, out_dir))
+                       media=media_items(assets, out_dir), lineage=lineage)
 
 
 def group_cards(cards: Sequence[ConceptCard], angle_order: Sequence[str]) -> list[AngleGroup]:

@@ -17,7 +17,10 @@ from importlib import resources
 from typing import Any
 
 from adloom import yamlutil
+from adloom.errors import WriterError
 from adloom.types import Angle, AwarenessLevel, BrandObject, Claim, Pattern
+from adloom.writers.base import Writer
+from adloom.writers.tasks import AnglesTask, supports, valid_angles
 
 __all__ = ["CATALOGUE_FILE", "AngleSpec", "Requirement", "angles", "brand_fit", "load_catalogue",
            "prior_weight"]
@@ -144,3 +147,16 @@ def angles(brand: BrandObject, patterns: list[Pattern], *, n: int = 5, today: da
                             score=score, rationale=rationale))
     ranked.sort(key=lambda a: (-a.score, a.id))
     return ranked[:n]
+
+
+async def chosen_angles(brand: BrandObject, patterns: list[Pattern], *, n: int, writer: Writer) -> list[Angle]:
+    """The ranked angles, re-picked by a model writer when it can (within the ranked candidates only)."""
+    ranked = angles(brand, patterns, n=len(load_catalogue()))
+    if not supports(writer, AnglesTask):
+        return ranked[:n]
+    task = AnglesTask(brand=brand, candidates=ranked, n=n)
+    try:
+        picked = valid_angles(await writer.run(task), task)
+    except WriterError:
+        picked = []     # the model's opinion is optional; the ranking stands without it
+    return picked[:n] or ranked[:n]

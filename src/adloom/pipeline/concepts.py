@@ -16,6 +16,7 @@ from adloom.types import (
     Angle,
     BrandObject,
     Concept,
+    ConceptDraft,
     ConceptStatus,
     Constraints,
     Finding,
@@ -24,7 +25,8 @@ from adloom.types import (
     Verdict,
     content_hash,
 )
-from adloom.writers.base import ConceptTask, Writer
+from adloom.writers.base import ConceptTask, Task, Writer
+from adloom.writers.tasks import RewriteTask, supports
 
 Check = Callable[[Concept], Verdict]
 ConstraintsFor = Callable[[list[Finding]], Constraints]
@@ -63,10 +65,17 @@ async def governed_concept(brand: BrandObject, angle: Angle, segment: Segment, *
             "segment_id": segment.id, "writer_id": writer.id}
     result = GovernedConcept(Concept(**base, status="failed", attempt=0))
     reasons: list[Finding] = []
+    last_draft: ConceptDraft | None = None
     for attempt in range(1, max_attempts + 1):
         constraints = first if attempt == 1 else constraints_for(reasons)
-        task = ConceptTask(brand=brand, angle=angle, segment=segment, constraints=constraints, seed=cid,
-                           attempt=attempt)
+        task: Task[ConceptDraft]
+        if last_draft is not None and supports(writer, RewriteTask):
+            # a model repairs its draft given the reasons; the formula writer writes afresh under them
+            task = RewriteTask(brand=brand, angle=angle, segment=segment, constraints=constraints,
+                               draft=last_draft, reasons=reasons, attempt=attempt)
+        else:
+            task = ConceptTask(brand=brand, angle=angle, segment=segment, constraints=constraints, seed=cid,
+                               attempt=attempt)
         try:
             draft = await writer.run(task)
         except WriterError as exc:
@@ -74,6 +83,7 @@ async def governed_concept(brand: BrandObject, angle: Angle, segment: Segment, *
             result.concept = Concept(**base, attempt=attempt, status="failed", error=str(exc),
                                      created_at=datetime.now(UTC))
             return result
+        last_draft = draft
         concept = Concept(**base, attempt=attempt, status="review", draft=draft, created_at=datetime.now(UTC))
         verdict = check(concept)
         result.verdicts.append(verdict)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from adloom.errors import InputError, NotFound
+from adloom.naming import sha256_file
 from adloom.store.tables import ConceptRow, RunConceptRow, RunRow, VerdictRow
 from adloom.types import Concept, RunSummary, Verdict
 
@@ -104,3 +106,21 @@ def update_concept_payload(session: Session, concept: Concept) -> None:
     row = session.get(ConceptRow, concept.id)
     if row is not None:
         row.payload = concept.model_dump(mode="json")
+
+
+def reusable_run(session: Session, brand_slug: str, fingerprint: str) -> RunSummary | None:
+    """The latest finished run with this fingerprint whose output files are all still there, unmodified."""
+    rows = session.scalars(select(RunRow).where(RunRow.brand_slug == brand_slug, RunRow.status == "done")
+                           .order_by(RunRow.started_at.desc()).limit(20))
+    for row in rows:
+        summary = RunSummary.model_validate(row.summary)
+        if summary.fingerprint != fingerprint or not summary.output_hashes:
+            continue
+        if all(_unchanged(Path(summary.outputs.get(name, "")), digest)
+               for name, digest in summary.output_hashes.items()):
+            return summary
+    return None
+
+
+def _unchanged(path: Path, digest: str) -> bool:
+    return path.is_file() and sha256_file(path) == digest

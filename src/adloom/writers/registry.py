@@ -14,7 +14,8 @@ from adloom.errors import ConfigError
 from adloom.writers.base import Writer
 
 # Providers a later release adds, with the extra that brings their SDK: a clear fix-it, not "unknown".
-EXTRAS: dict[str, str] = {"openai": "openai", "ollama": "openai", "vllm": "openai", "anthropic": "anthropic"}
+EXTRAS: dict[str, str] = {"openai": "openai", "ollama": "openai", "vllm": "openai", "llamacpp": "openai",
+                          "lmstudio": "openai", "anthropic": "anthropic"}
 
 
 def available() -> dict[str, Any]:
