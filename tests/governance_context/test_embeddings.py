@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from adloom.governance.embeddings import (
+    MODEL_FILE,
+    CachedEmbedder,
+    HashedBagOfWords,
+    ModelUnavailable,
+    OnnxMiniLM,
+    package_file,
+)
+
+
+def test_model_separates_paraphrase_from_unrelated(model: CachedEmbedder) -> None:
+    a, b, c = model.embed(["Recover faster after a long run", "Bounce back quicker after running far",
+                           "Quarterly tax filing for small businesses"])
+    assert np.isclose(np.linalg.norm(a), 1.0, atol=1e-4)
+    assert float(a @ b) > 0.5 > 0.2 > float(a @ c)
+
+
+def test_batching_and_order_do_not_change_vectors(model: CachedEmbedder) -> None:
+    texts = ["short", "a considerably longer sentence about recovery routines at night", "mid length text"]
+    together = OnnxMiniLM(batch_size=2).embed(texts)
+    alone = np.stack([model.inner.embed([t])[0] for t in texts])
+    assert np.allclose(together, alone, atol=1e-4)
+
+
+def test_cache_embeds_each_text_once_and_persists(tmp_path: Path) -> None:
+    cached = CachedEmbedder(HashedBagOfWords(), cache_dir=tmp_path)
+    first = cached.embed(["a b", "c d", "a b"])
+    assert (cached.misses, cached.hits) == (2, 1)
+    cached.save()
+    again = CachedEmbedder(HashedBagOfWords(), cache_dir=tmp_path)
+    assert np.array_equal(again.embed(["c d"]), first[1:2]) and again.misses == 0
+
+
+def test_fallback_is_deterministic_and_lexical() -> None:
+    bow = HashedBagOfWords()
+    assert bow.model_id.startswith("fallback:")
+    a, b, c = bow.embed(["quiet massager", "quiet massager", "tax filing"])
+    assert np.array_equal(a, b) and float(a @ c) < 0.5
+
+
+def test_a_tampered_model_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ModelUnavailable, match="expected"):
+        package_file(MODEL_FILE[0], MODEL_FILE[1], "0" * 64)
+    with pytest.raises(ModelUnavailable, match="not installed"):
+        package_file("no_such_package_here", "model.onnx", "0" * 64)
