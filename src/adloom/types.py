@@ -421,6 +421,7 @@ class RunSummary(Model):
     reused_run: str | None = None        # set when nothing changed and an earlier run's outputs stand
     output_hashes: dict[str, str] = Field(default_factory=dict)
     writer_usage: dict[str, dict[str, Any]] = Field(default_factory=dict)   # per stage: calls, tokens, cost
+    governance: dict[str, float] = Field(default_factory=dict)  # pre-filter, regenerate, review, reject rates
     assets: list[Asset] = Field(default_factory=list)
     render_errors: list[str] = Field(default_factory=list)
 

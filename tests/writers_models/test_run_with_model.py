@@ -32,18 +32,21 @@ async def test_example_brand_through_a_model_server(openai_server: ModelServer, 
     assert result.summary.concepts == 15 and result.summary.by_status == {"approved": 15}
     for name in ("concepts", "report", "meta", "google", "tiktok"):
         assert result.outputs[name].exists(), name
-    # one brand extraction, one angle pick, fifteen concepts
-    templates = [r["messages"][0]["content"][:40] for r in openai_server.requests]
-    assert len(openai_server.requests) == 17, templates
+    # one brand extraction, one angle pick, fifteen concepts plus one rewrite per regeneration
+    calls = 17 + result.summary.regenerations
+    assert len(openai_server.requests) == calls
     usage = load_usage(store, result.summary.run_id)
-    assert usage["concepts"]["calls"] == 15 and usage["concepts"]["input_tokens"] > 0
+    assert usage["concepts"]["calls"] == 15 + result.summary.regenerations
+    assert usage["concepts"]["input_tokens"] > 0
     assert usage["brand"]["calls"] == 1 and usage["angles"]["calls"] == 1
     assert usage["total"]["errors"] == 0
-    assert result.summary.writer_usage["total"]["calls"] == 17
+    assert result.summary.writer_usage["total"]["calls"] == calls
+    report = result.outputs["report"].read_text()
+    assert "Writer calls, tokens and cost" in report and f"<td>{calls}</td>" in report
 
     again = await _run(folder, openai_server, store, tmp_path)
     assert again.summary.reused_run == result.summary.run_id
-    assert len(openai_server.requests) == 17     # zero model calls on the unchanged rerun
+    assert len(openai_server.requests) == calls     # zero model calls on the unchanged rerun
 
 
 async def test_a_failing_segment_fails_alone(store: sessionmaker[Session], tmp_path: Path) -> None:

@@ -65,7 +65,8 @@ def show(
         console.print(f"  [cyan]{hook.id}[/] {escape(hook.text)}  [dim]caption: {escape(hook.on_screen_caption)} · "
                       f"visual: {escape(hook.first_visual)}[/]", highlight=False)
     for copy in concept.draft.copy_variants:
-        console.print(f"  [green]{copy.platform}[/] {escape(str(copy.model_dump(exclude={'platform'})))}", highlight=False)
+        fields = escape(str(copy.model_dump(exclude={"platform"})))
+        console.print(f"  [green]{copy.platform}[/] {fields}", highlight=False)
     for script in concept.draft.scripts:
         console.print(f"  [yellow]{script.duration}s[/] " + escape(" | ".join(
             f"{b.start:g}-{b.end:g}s {b.kind}: {b.voiceover}" for b in script.beats)), highlight=False)

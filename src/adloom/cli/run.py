@@ -118,7 +118,8 @@ def run(
                                             timeout=settings.fetch_timeout, max_bytes=settings.fetch_max_bytes,
                                             cache_dir=project / ".adloom" / "cache" / "urls"),
                          audit_redact=settings.audit_redact, audit_retention_days=settings.audit_retention_days,
-                         audit_anchor=project / ".adloom" / "audit.anchor.json")
+                         audit_anchor=project / ".adloom" / "audit.anchor.json", project_dir=project,
+                         cache_dir=project / ".adloom" / "cache" / "embeddings")
     columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bars:
         result = asyncio.run(run_pipeline(

@@ -26,11 +26,14 @@ from adloom.audit import DEFAULT_REDACTOR, AuditLog, Lineage, NewEvent, kinds, l
 from adloom.brand.resolve import resolve_brand, write_brand
 from adloom.errors import WriterError
 from adloom.governance.constraints import constraints_for
+from adloom.governance.embeddings import default_embedder
+from adloom.governance.governor import Governor
+from adloom.governance.metrics import governance_metrics
 from adloom.ingest.fetch import FetchOptions
 from adloom.naming import sha256_file
 from adloom.pipeline import angles as angles_stage
 from adloom.pipeline import brand as brand_stage
-from adloom.pipeline import dedupe, export, govern, ingest
+from adloom.pipeline import dedupe, export, ingest
 from adloom.pipeline.events import asset_events, brand_version_event, export_event
 from adloom.pipeline.fanout import fill_counts, governed_units
 from adloom.platforms import Platform
@@ -95,6 +98,8 @@ class RunOptions:
     audit_redact: bool = True
     audit_retention_days: float | None = None
     audit_anchor: Path | None = None       # written after the run so a truncated log is detectable
+    project_dir: Path | None = None        # the user's rule packs (PROJECT/packs/) override the defaults
+    cache_dir: Path | None = None          # embeddings persist here across runs
 
     def fingerprint_fields(self) -> dict[str, object]:
         return {"platforms": self.platforms, "angles": self.n_angles, "hooks": self.hooks_per_concept,
@@ -176,15 +181,19 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
         chosen = await angles_stage.chosen_angles(brand, patterns, n=options.n_angles, writer=writer)
     summary.angles = [a.id for a in chosen]
 
+    with timer("governance"):   # rule packs compiled, policy bundle loaded, brand references embedded: once
+        embedder = default_embedder(options.cache_dir)
+        governor = Governor.build(brand, campaign, project_dir=options.project_dir, embedder=embedder)
     progress.stage("concepts", total=len(chosen) * len(brand.segments))
     with timer("concepts"):
         units = await governed_units(
             brand, chosen, writer=writer, max_attempts=options.max_attempts, concurrency=options.concurrency,
-            check=partial(govern.verdict, brand=brand, campaign=campaign, max_attempts=options.max_attempts),
+            check=partial(governor.verdict, max_attempts=options.max_attempts),
             limits=lambda previous: constraints_for(brand, campaign, hooks_per_concept=options.hooks_per_concept,
                                                     previous=previous),
             factory=factory, audit=audit, advance=lambda: progress.advance("concepts"))
 
+    embedder.save()
     with timer("dedupe"):
         concepts, summary.suppressed_duplicates = dedupe.suppress_near_duplicates([u.concept for u in units])
     if options.verify_writer is not None:
@@ -204,6 +213,7 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
         audit.append_many(asset_events(assets))
 
     fill_counts(summary, concepts, units)
+    summary.governance = governance_metrics(verdicts.values()).model_dump(exclude={"concepts", "verdicts"})
     summary.writer_usage = load_usage(factory, run_id)
     summary.finished_at = datetime.now(UTC)
     progress.stage("export")
