@@ -22,6 +22,7 @@ lint: setup
 	$(BIN)/mypy
 
 test: lint
+	$(BIN)/adloom policy test --min-coverage 100
 	$(BIN)/pytest
 
 test-pg: setup

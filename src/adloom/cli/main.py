@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from adloom.cli import audit, brand, concepts, init, run, schema
+from adloom.cli import audit, brand, check, concepts, init, policy, run, schema
 
 app = typer.Typer(name="adloom", help="Creative strategy engine: brand folder in, governed ad creatives out.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -12,8 +12,10 @@ app.command("init")(init.init)
 app.command("run")(run.run)
 app.command("export")(run.export)
 app.command("schema")(schema.schema)
+app.command("check")(check.check)
 app.add_typer(brand.app, name="brand", help="Show, diff, extract and approve the brand object.")
 app.add_typer(concepts.app, name="concepts", help="List and inspect stored concepts.")
+app.add_typer(policy.app, name="policy", help="Test the rule packs and policies; evaluate against labelled copy.")
 app.add_typer(audit.app, name="audit", help="Verify the audit chain, trace an ad's lineage, export events.")
 
 

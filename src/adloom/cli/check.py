@@ -1,0 +1,174 @@
+"""``adloom check``: findings and a route for copy that already exists (a string, a column, a Meta bulk file).
+
+The logic lives in ``adloom.governance.textcheck.check_text``; this module reads input, prints, and exits.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import typer
+from rich.markup import escape
+from rich.text import Text
+
+from adloom.brand.yamlio import load_brand
+from adloom.cli.common import cli_errors, console, err_console
+from adloom.errors import ConfigError, InputError
+from adloom.governance.packs import PackSet, load_packs
+from adloom.governance.packs.schema import SEVERITY_RANK
+from adloom.governance.textcheck import TextCheck, check_text
+
+__all__ = ["check"]
+
+MAX_FILE_BYTES = 50_000_000
+MAX_ROWS = 100_000
+TEXT_COLUMNS = ("text", "ad_text", "ad text", "primary_text", "primary text", "body", "copy")
+# Meta bulk import columns -> the platform field each holds
+META_BULK = {"Body": "primary_text", "Title": "headline", "Link Description": "description"}
+STYLE = {"block": "bold white on red", "review": "black on yellow", "warn": "underline"}
+
+
+@dataclass(frozen=True)
+class Item:
+    source: str                 # "argument", "row 3", "row 3 Body"
+    text: str
+    platform: str | None
+    country: str | None
+    age_min: int | None
+    limit_field: str | None = None
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    # Ads Manager exports are often UTF-16 with tabs
+    encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"file is not {encoding.removesuffix('-sig').upper()} (byte {exc.start}); "
+                         "save it as UTF-8", file=str(path)) from None
+
+
+def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"file is larger than {MAX_FILE_BYTES:,} bytes", file=str(path))
+    text = _decode(raw, path)
+    first = text.split("\n", 1)[0]
+    reader = csv.DictReader(io.StringIO(text), delimiter="\t" if first.count("\t") > first.count(",") else ",")
+    header = [h.strip() for h in reader.fieldnames or []]
+    if not header:
+        raise InputError("file is empty", file=str(path))
+    rows = []
+    for row in reader:
+        rows.append({(k or "").strip(): (v or "") for k, v in row.items() if isinstance(v, str)})
+        if len(rows) > MAX_ROWS:
+            raise InputError(f"file has more than {MAX_ROWS:,} rows; split it", file=str(path))
+    return header, rows
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value and value.strip() else None
+    except ValueError:
+        return None
+
+
+def _file_items(path: Path, column: str | None, platform: str | None, country: str | None,
+                age_min: int | None) -> list[Item]:
+    header, rows = _rows(path)
+    if column is None and "Body" in header:
+        items = []
+        for n, row in enumerate(rows, start=2):
+            codes = (row.get("Countries") or "").replace(",", " ").split()
+            row_country = country or (codes[0] if codes else None)
+            row_age = age_min if age_min is not None else _int(row.get("Age Min"))
+            for col, field in META_BULK.items():
+                if row.get(col, "").strip():
+                    items.append(Item(f"row {n} {col}", row[col], platform or "meta", row_country, row_age,
+                                      field if (platform or "meta") == "meta" else None))
+        return items
+    if column is None:
+        lowered = {h.lower(): h for h in header}
+        column = header[0] if len(header) == 1 else next((lowered[c] for c in TEXT_COLUMNS if c in lowered), None)
+        if column is None:
+            raise InputError(f"which column holds the ad text? pass --column (columns: {', '.join(header)})",
+                             file=str(path), line=1)
+    elif column not in header:
+        raise InputError(f"no column '{column}' (columns: {', '.join(header)})", file=str(path), line=1)
+    return [Item(f"row {n}", row.get(column, ""), platform, country, age_min)
+            for n, row in enumerate(rows, start=2) if row.get(column, "").strip()]
+
+
+def _print(item: Item, result: TextCheck) -> None:
+    title = Text.assemble((f"{item.source}", "bold"), f" ({result.field}) -> ",
+                          (result.route, "bold red" if result.route == "reject" else
+                           "bold yellow" if result.route == "review" else "bold green"))
+    console.print(title)
+    body = Text(result.text)            # Text, not markup: untrusted copy is never interpreted
+    for f in sorted(result.findings, key=lambda f: SEVERITY_RANK[f.severity]):
+        if f.span and f.field == result.field and f.span[1] <= len(result.text):
+            body.stylize(STYLE[f.severity], *f.span)
+    console.print(Text("  ") + body)
+    for note in result.notes:
+        console.print(f"  [dim]note: {escape(note)}[/]")
+    for f in result.findings:
+        console.print(Text.assemble("  ", (f"{f.severity:<6}", STYLE[f.severity]), f" {f.rule_id}  ",
+                                    repr(f.excerpt[:80]), f"  {f.pack}\n", ("    fix: ", "dim"), f.fix_hint))
+
+
+def _as_json(item: Item, result: TextCheck) -> dict[str, object]:
+    return {"source": item.source, "field": result.field, "route": result.route,
+            "truncated_from": result.truncated_from, "notes": result.notes,
+            "findings": [f.model_dump(mode="json") for f in result.findings]}
+
+
+def _packs(project: Path | None, brand: Path | None) -> PackSet:
+    packs = load_packs(project, load_brand(brand) if brand else None)
+    for problem in packs.problems:
+        err_console.print(f"[bold yellow]warning:[/] {escape(str(problem))}", highlight=False, soft_wrap=True)
+    return packs
+
+
+@cli_errors
+def check(
+    text: str | None = typer.Argument(None, help="Ad text to check (or use --file)."),
+    file: Path | None = typer.Option(None, "--file", "-f", help="CSV of ad texts, or a Meta bulk import file."),
+    column: str | None = typer.Option(None, "--column", help="Column holding the text (default: detected)."),
+    platform: str | None = typer.Option(None, "--platform", help="meta, google or tiktok."),
+    country: str | None = typer.Option(None, "--country", help="ISO country code the ad runs in, e.g. DE."),
+    age_min: int | None = typer.Option(None, "--age-min", help="Youngest audience age."),
+    vertical: str | None = typer.Option(None, "--vertical", help="e.g. weight_loss, alcohol, finance."),
+    project: Path | None = typer.Option(None, "--project", "-p", help="Project folder with packs/ (user packs)."),
+    brand: Path | None = typer.Option(None, "--brand", help="brand.yaml whose avoid list and competitors apply."),
+    output: Literal["text", "json"] = typer.Option("text", "--format", help="text or json."),
+    fail_on: Literal["none", "review", "block"] = typer.Option(
+        "none", "--fail-on", help="Exit 1 when a finding is at least this severe."),
+) -> None:
+    """Print findings with highlighted spans and a route for existing ad copy."""
+    if (text is None) == (file is None):
+        raise ConfigError("give either TEXT or --file, not both and not neither")
+    packs = _packs(project, brand)
+    items = (_file_items(file, column, platform, country, age_min) if file is not None
+             else [Item("argument", text or "", platform, country, age_min)])
+    if not items:
+        raise InputError("no ad text found in the file", file=str(file))
+    results = [(item, check_text(item.text, platform=item.platform, country=item.country, age_min=item.age_min,
+                                 vertical=vertical, packs=packs, limit_field=item.limit_field))
+               for item in items]
+    if output == "json":
+        typer.echo(json.dumps({"packs": packs.version, "engine": packs.matcher.engine_name,
+                               "results": [_as_json(i, r) for i, r in results]}, indent=2, ensure_ascii=False))
+    else:
+        for item, result in results:
+            _print(item, result)
+    if fail_on != "none" and any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on]
+                                 for _i, r in results for f in r.findings):
+        raise typer.Exit(1)

@@ -1,0 +1,79 @@
+"""``adloom policy``: test the rule packs against their cases (with coverage), and measure them on labelled data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from adloom.cli.common import cli_errors, console
+from adloom.governance.evaluate import evaluate_file
+from adloom.governance.packs import load_packs
+from adloom.governance.policytest import Report, case_files, load_cases, run_cases
+
+__all__ = ["app"]
+
+app = typer.Typer(help="Test and evaluate the lexical rule packs.", no_args_is_help=True)
+
+
+def _print_report(report: Report) -> None:
+    for result in report.failed:
+        case = result.case
+        console.print(f"[bold red]FAIL[/] {escape(case.where)} {escape(case.spec.name)}: "
+                      f"{escape('; '.join(result.failures))}", highlight=False, soft_wrap=True)
+    passed = len(report.results) - len(report.failed)
+    console.print(f"{passed}/{len(report.results)} cases passed (packs {report.packs_version})")
+    console.print(f"coverage: {report.coverage:.1f}% of {len(report.rules)} rules")
+    for rule in report.uncovered:
+        console.print(f"  not exercised: {escape(rule)}", highlight=False)
+
+
+@app.command("test")
+@cli_errors
+def test(
+    directory: Path | None = typer.Argument(None, help="Project folder: packs/*.yaml and packs/cases/*.yaml."),
+    min_coverage: float = typer.Option(0.0, "--min-coverage", help="Fail below this rule coverage (percent)."),
+    output: Literal["text", "json"] = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """Run every pack's table-driven cases (default packs and the project's) and report rule coverage."""
+    packs = load_packs(directory, strict=True)
+    report = run_cases(packs, load_cases(case_files(directory, packs)))
+    if output == "json":
+        typer.echo(json.dumps({
+            "packs": report.packs_version, "cases": len(report.results), "failed": [
+                {"case": r.case.spec.name, "where": r.case.where, "failures": list(r.failures)}
+                for r in report.failed],
+            "coverage": report.coverage, "uncovered": report.uncovered}, indent=2))
+    else:
+        _print_report(report)
+    if report.failed or report.coverage < min_coverage:
+        raise typer.Exit(1)
+
+
+@app.command("eval")
+@cli_errors
+def evaluate(
+    labelled: Path = typer.Argument(..., help="CSV with text, categories (';'-separated) [, platform, country, "
+                                              "vertical]."),
+    project: Path | None = typer.Option(None, "--project", "-p", help="Project folder with packs/."),
+    output: Literal["text", "json"] = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """Precision, recall and false-negative rate per category against a labelled file."""
+    result = evaluate_file(labelled, load_packs(project))
+    if output == "json":
+        typer.echo(json.dumps({"rows": result.rows, "categories": [s.as_dict() for s in result.scores.values()]},
+                              indent=2))
+        return
+    table = Table("category", "tp", "fp", "fn", "precision", "recall", "FNR", title=f"{result.rows} rows")
+
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{100 * value:.1f}%"
+
+    for s in result.scores.values():
+        table.add_row(escape(s.category), str(s.tp), str(s.fp), str(s.fn), pct(s.precision), pct(s.recall),
+                      pct(s.false_negative_rate))
+    console.print(table)

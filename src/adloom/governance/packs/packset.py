@@ -1,0 +1,116 @@
+"""A set of packs compiled into one matcher; ``scan`` reports every hit in scope with rule, span and severity."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from adloom.governance.matcher import EngineName, Matcher, RuleSpec, compile_matcher
+from adloom.governance.packs.loader import PackProblem
+from adloom.governance.packs.regions import expand, normalise
+from adloom.governance.packs.schema import Pack, Rule, Scope, strictest
+from adloom.types import Severity, content_hash
+
+__all__ = ["Hit", "PackSet"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule_id: str
+    pack: str               # id@version
+    severity: Severity
+    category: str
+    start: int
+    end: int
+    text: str
+    fix_hint: str
+    description: str = ""
+
+
+def _within(values: Collection[str] | None, allowed: frozenset[str]) -> bool:
+    """Unknown context (None or empty) is inside every scope: an unscoped check reports more, never less."""
+    return not allowed or not values or any(v in allowed for v in values)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    pack: Pack
+    rule: Rule
+    platforms: frozenset[str]
+    regions: frozenset[str]
+    verticals: frozenset[str]
+
+    @staticmethod
+    def of(pack: Pack, rule: Rule) -> _Compiled:
+        s = rule.scope
+        return _Compiled(pack, rule, frozenset(s.platforms), expand(s.regions), frozenset(s.verticals))
+
+    def applies(self, scope: Scope | _Compiled, platforms: Collection[str] | None,
+                countries: Collection[str] | None, vertical: str | None) -> bool:
+        if isinstance(scope, _Compiled):
+            p, r, v = scope.platforms, scope.regions, scope.verticals
+        else:
+            p, r, v = frozenset(scope.platforms), expand(scope.regions), frozenset(scope.verticals)
+        return (_within(platforms, p) and _within(countries, r)
+                and _within([vertical] if vertical else None, v))
+
+    def severity(self, platforms: Collection[str] | None, countries: Collection[str] | None,
+                 vertical: str | None) -> Severity:
+        matching = [o.severity for o in self.rule.overrides if self.applies(o, platforms, countries, vertical)]
+        return strictest(matching) if matching else self.rule.severity
+
+
+@dataclass(frozen=True)
+class PackSet:
+    """Packs in force, in load order; rule ids are unique across the set."""
+
+    packs: tuple[Pack, ...]
+    problems: tuple[PackProblem, ...] = ()
+    origins: dict[str, str] = field(default_factory=dict)      # pack id -> file it came from
+    engine: EngineName = "auto"
+    cache_dir: Path | None = None
+
+    @cached_property
+    def version(self) -> str:
+        """Content hash over every pack in force: names the exact policy a verdict was reached under."""
+        return content_hash([[p.id, p.content_hash()] for p in self.packs])
+
+    @cached_property
+    def _rules(self) -> list[_Compiled]:
+        return [_Compiled.of(pack, rule) for pack in self.packs for rule in pack.rules]
+
+    @property
+    def rules(self) -> list[tuple[Pack, Rule]]:
+        return [(c.pack, c.rule) for c in self._rules]
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        specs = [RuleSpec(i, c.rule.terms, c.rule.regexes, c.rule.word_boundary, c.rule.case_sensitive)
+                 for i, c in enumerate(self._rules)]
+        return compile_matcher(specs, engine=self.engine, cache_dir=self.cache_dir)
+
+    def pack(self, pack_id: str) -> Pack | None:
+        return next((p for p in self.packs if p.id == pack_id), None)
+
+    def scan(self, text: str, *, platform: str | None = None, country: str | None = None,
+             vertical: str | None = None) -> list[Hit]:
+        return self.scan_context(text, platforms=[platform] if platform else None,
+                                 countries=[country] if country else None, vertical=vertical)
+
+    def scan_context(self, text: str, *, platforms: Collection[str] | None = None,
+                     countries: Collection[str] | None = None, vertical: str | None = None) -> list[Hit]:
+        """Hits of the rules whose scope meets the context; a text that runs on several platforms or in
+        several countries gets the strictest severity any of them asks for."""
+        if not text:
+            return []
+        countries = [normalise(c) for c in countries] if countries else None
+        out: list[Hit] = []
+        for m in self.matcher.scan(text):
+            c = self._rules[m.key]
+            if not c.applies(c, platforms, countries, vertical):
+                continue
+            out.append(Hit(c.rule.id, c.pack.ref, c.severity(platforms, countries, vertical), c.rule.category,
+                           m.start, m.end, text[m.start:m.end], c.rule.fix_hint, c.rule.description))
+        return out
