@@ -14,6 +14,8 @@ from adloom.cli.common import cli_errors, console
 from adloom.governance.evaluate import evaluate_file
 from adloom.governance.packs import load_packs
 from adloom.governance.policytest import Report, case_files, load_cases, run_cases
+from adloom.governance.rego import default_bundle
+from adloom.governance.rego import run_cases as run_bundle_cases
 
 __all__ = ["app"]
 
@@ -42,15 +44,31 @@ def test(
     """Run every pack's table-driven cases (default packs and the project's) and report rule coverage."""
     packs = load_packs(directory, strict=True)
     report = run_cases(packs, load_cases(case_files(directory, packs)))
+    bundle = default_bundle()
+    bundle_cases = run_bundle_cases(bundle)
+    unit_tests = bundle.run_tests()
+    bundle_failed = [c for c in bundle_cases if not c.passed] + [
+        name for name, passed in unit_tests.items() if not passed]
     if output == "json":
         typer.echo(json.dumps({
             "packs": report.packs_version, "cases": len(report.results), "failed": [
                 {"case": r.case.spec.name, "where": r.case.where, "failures": list(r.failures)}
                 for r in report.failed],
-            "coverage": report.coverage, "uncovered": report.uncovered}, indent=2))
+            "coverage": report.coverage, "uncovered": report.uncovered,
+            "bundle": {"version": bundle.version, "cases": len(bundle_cases), "rego_tests": len(unit_tests),
+                       "failed": [str(getattr(c, "name", c)) for c in bundle_failed]}}, indent=2))
     else:
         _print_report(report)
-    if report.failed or report.coverage < min_coverage:
+        for case in bundle_cases:
+            if not case.passed:
+                console.print(f"FAIL {escape(case.file)} {escape(case.name)}: expected {case.expected}, "
+                              f"got {case.actual}", highlight=False)
+        for name, passed in unit_tests.items():
+            if not passed:
+                console.print(f"FAIL rego test {escape(name)}", highlight=False)
+        console.print(f"policy bundle {bundle.version}: {len(bundle_cases) - sum(not c.passed for c in bundle_cases)}"
+                      f"/{len(bundle_cases)} cases, {sum(unit_tests.values())}/{len(unit_tests)} Rego tests passed")
+    if report.failed or bundle_failed or report.coverage < min_coverage:
         raise typer.Exit(1)
 
 

@@ -65,7 +65,8 @@ def _validated(text: str) -> str:
 
 
 def check_text(text: str, *, platform: str | None = None, country: str | None = None, age_min: int | None = None,
-               vertical: str | None = None, packs: PackSet, limit_field: str | None = None) -> TextCheck:
+               vertical: str | None = None, packs: PackSet, limit_field: str | None = None,
+               policies: bool = True) -> TextCheck:
     """Lexical findings of ``packs``, the platform's field limits and the contextual Rego policies for the
     given platform, country, audience age and vertical; routed by ``gate.route``, except that a policy
     denial (targeting, not wording) rejects outright.
@@ -90,7 +91,9 @@ def check_text(text: str, *, platform: str | None = None, country: str | None = 
         findings += _limits(text, platform, limit_field, path)
     findings += [hit_finding(h, path)
                  for h in packs.scan(text, platform=platform, country=country, vertical=vertical)]
-    policy = _policy_findings(text, platform=platform, country=country, age_min=age_min, vertical=vertical)
+    # pack cases test the packs alone (``policies=False``); the Rego bundle has its own cases
+    policy = (_policy_findings(text, platform=platform, country=country, age_min=age_min, vertical=vertical)
+              if policies else [])
     findings += policy
     findings.sort(key=lambda f: f.span or (0, 0))
     denied = any(f.field == "policy.deny" for f in policy)
