@@ -28,8 +28,9 @@ def test_check_text_json() -> None:
     data = json.loads(out)
     [result] = data["results"]
     assert result["route"] == "reject" and result["field"] == "meta.primary_text"
+    # a 16+ audience for weight loss fails the contextual age gate as well as the wording rules
     assert [(f["rule_id"], f["span"]) for f in result["findings"]] == [
-        ("weightloss.impossible", [0, 21]), ("clickbait", [23, 35])]
+        ("policy.age_gate", None), ("weightloss.impossible", [0, 21]), ("clickbait", [23, 35])]
 
 
 def test_check_text_highlights_without_reading_markup() -> None:
