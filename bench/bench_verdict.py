@@ -22,12 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.governance_context.corpus import example_brand, example_concepts
-
 from adloom.governance.embeddings import CachedEmbedder, HashedBagOfWords, OnnxMiniLM
 from adloom.governance.governor import Governor
 from adloom.pipeline import govern
 from adloom.types import Campaign, Concept
+from tests.governance_context.corpus import example_brand, example_concepts
 
 WORDS = ("amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "heron", "iris", "juniper", "kestrel",
          "lumen", "maple", "nectar", "orchid", "pebble", "quill", "raven", "sable", "tundra")

@@ -22,8 +22,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tests.writers_models.server
 
-from tests.writers_models.server import serve_in_process
-
 from adloom.pipeline.run import RunOptions, RunResult, run
 from adloom.store.db import open_store
 from adloom.types import Campaign
@@ -31,6 +29,7 @@ from adloom.writers.formula import FormulaWriter
 from adloom.writers.openai import OpenAIWriter
 from adloom.writers.pricing import load_usage
 from adloom.writers.wrappers import wrap
+from tests.writers_models.server import serve_in_process
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "restwave"
 

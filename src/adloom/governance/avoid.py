@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from adloom.governance.fields import text_fields
 from adloom.governance.lexicon import TermMatcher
 from adloom.governance.rules import finding
@@ -12,10 +14,16 @@ __all__ = ["check"]
 VERSION = "1"
 
 
+@lru_cache(maxsize=64)
+def _matcher(terms: tuple[str, ...]) -> TermMatcher:
+    """Compiled once per term list, not once per concept."""
+    return TermMatcher(terms)
+
+
 def check(concept: Concept, brand: BrandObject, campaign: Campaign) -> list[Finding]:
     if concept.draft is None:
         return []
-    avoid, competitors = TermMatcher(brand.avoid), TermMatcher(brand.competitors)
+    avoid, competitors = _matcher(tuple(brand.avoid)), _matcher(tuple(brand.competitors))
     out: list[Finding] = []
     for field in text_fields(concept.draft):
         for hit in avoid.find(field.text):

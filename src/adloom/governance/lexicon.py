@@ -43,6 +43,10 @@ class TermMatcher:
         ordered = sorted(range(len(self._terms)), key=lambda i: (-len(self._terms[i]), i))
         self._regex = (re.compile("|".join(f"(?P<t{i}>{term_regex(self._terms[i])})" for i in ordered),
                                   re.IGNORECASE) if self._terms else None)
+        # A cheap prefilter: every match contains its term's first word, so an ASCII text holding none of
+        # them as a substring cannot match. (Non-ASCII text skips it: Unicode case folding is not .lower().)
+        needles = sorted({t.split()[0].lower() for t in self._terms}, key=lambda n: (-len(n), n))
+        self._prefilter = re.compile("|".join(re.escape(n) for n in needles)) if needles else None
 
     @property
     def terms(self) -> list[str]:
@@ -50,6 +54,8 @@ class TermMatcher:
 
     def find(self, text: str) -> list[Hit]:
         if self._regex is None or not text:
+            return []
+        if self._prefilter is not None and text.isascii() and not self._prefilter.search(text.lower()):
             return []
         hits = []
         for m in self._regex.finditer(text):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
+from adloom.audit.lineage import Lineage
 from adloom.exports.concepts_jsonl import write_concepts_jsonl
 from adloom.exports.csv_file import write_csv
 from adloom.exports.google import GOOGLE_COLUMNS, google_rows
@@ -17,7 +19,8 @@ __all__ = ["exports"]
 
 def exports(concepts: list[Concept], verdicts: dict[str, list[Verdict]], brand: BrandObject,
             campaign: Campaign, summary: RunSummary, out_dir: Path, *,
-            assets: dict[str, list[Asset]] | None = None) -> dict[str, Path]:
+            assets: dict[str, list[Asset]] | None = None,
+            lineage: Mapping[str, Lineage] | None = None) -> dict[str, Path]:
     """Write every output of a run and return their paths by key.
 
     CSV rows are built before anything is written, so copy over a platform limit (which raises
@@ -37,7 +40,7 @@ def exports(concepts: list[Concept], verdicts: dict[str, list[Verdict]], brand: 
 
     written = {
         "concepts": write_concepts_jsonl(out_dir / "concepts.jsonl", concepts, verdicts),
-        "report": write_report(out_dir / "report.html", concepts, verdicts, brand, summary, assets),
+        "report": write_report(out_dir / "report.html", concepts, verdicts, brand, summary, assets, lineage),
     }
     for key, (path, columns, rows) in planned.items():
         written[key] = write_csv(path, columns, rows)
