@@ -11,6 +11,12 @@
     │   ├── ProviderTimeout        retryable
     │   ├── RateLimited            retryable, carries retry_after
     │   └── OutputInvalid          the writer's output failed validation after its re-asks
+    ├── RenderError                a generator failed; stored with the asset, the run goes on
+    │   ├── GenerationRefused      the service refused the prompt
+    │   ├── UnsupportedRequest     ratio, kind or duration the generator cannot do
+    │   ├── GeneratorTimeout       retryable
+    │   ├── GeneratorUnavailable   retryable (service down, ffmpeg missing)
+    │   └── InvalidResponse        the service answered with something unusable
     ├── PolicyViolation            governance refused something (a concept, a pack)
     └── StoreError                 the database is unreachable or its schema is behind
 
@@ -95,6 +101,30 @@ class RateLimited(WriterError):
 
 
 class OutputInvalid(WriterError):
+    pass
+
+
+class RenderError(AdloomError):
+    pass
+
+
+class GenerationRefused(RenderError):
+    pass
+
+
+class UnsupportedRequest(RenderError):
+    pass
+
+
+class GeneratorTimeout(RenderError):
+    retryable = True
+
+
+class GeneratorUnavailable(RenderError):
+    retryable = True
+
+
+class InvalidResponse(RenderError):
     pass
 
 

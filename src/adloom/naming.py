@@ -8,11 +8,9 @@ Fields are slugs of ``[a-z0-9-]``; ``_`` only separates. Example:
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from adloom.errors import InputError
 from adloom.platforms import Platform
@@ -69,10 +67,3 @@ def ad_names(concept: Concept, brand: BrandObject, platform: Platform) -> list[s
     hooks = [c.hook_id for c in concept.copy_for(platform) if not isinstance(c, GoogleRSACopy)]
     return [ad_name(brand.slug, concept.angle.id, concept.segment_id, h, concept.id, platform) for h in hooks]
 
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

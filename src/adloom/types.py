@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import rfc8785
@@ -28,6 +29,15 @@ ClaimKind = Literal["numeric", "superlative", "comparative", "health", "testimon
 def content_hash(data: Any, length: int = 16) -> str:
     """SHA-256 over RFC 8785 canonical JSON; the version of anything we hash."""
     return hashlib.sha256(rfc8785.dumps(data)).hexdigest()[:length]
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in 1 MiB chunks: what the audit log records for every output."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 class Model(BaseModel):

@@ -15,16 +15,11 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from adloom.errors import GenerationRefused, GeneratorTimeout, GeneratorUnavailable, InvalidResponse
 from adloom.render.adapters.http import NO_TEXT
 from adloom.render.adapters.jobs import JobImageGenerator
 from adloom.render.adapters.openai_images import OpenAIImagesGenerator
-from adloom.render.base import (
-    GenerationRefused,
-    GeneratorTimeout,
-    GeneratorUnavailable,
-    InvalidResponse,
-    RenderRequest,
-)
+from adloom.render.base import RenderRequest
 
 Make = Callable[..., RenderRequest]
 

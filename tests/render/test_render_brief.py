@@ -5,8 +5,8 @@ from collections.abc import Callable
 import pytest
 from pypdf import PdfReader
 
-from adloom.errors import ConfigError
-from adloom.render.base import RenderRequest, UnsupportedRequest
+from adloom.errors import ConfigError, UnsupportedRequest
+from adloom.render.base import RenderRequest
 from adloom.render.brief_doc import BriefGenerator
 from adloom.render.registry import available, get_generator
 from adloom.render.static import StaticImageGenerator

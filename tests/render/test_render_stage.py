@@ -12,10 +12,9 @@ from adloom.naming import parse_ad_name
 from adloom.pipeline.render import RenderOutcome, ad_text, assets, humanize_cta
 from adloom.platforms import PLACEMENTS
 from adloom.render.adapters.openai_images import OpenAIImagesGenerator
-from adloom.render.base import sha256_file
 from adloom.render.fake import fake_concept
 from adloom.render.video import AnimaticGenerator
-from adloom.types import BrandObject
+from adloom.types import BrandObject, sha256_file
 from tests.render.helpers import RESTWAVE_DIR, SMALL_11, SMALL_916
 
 ALL = list(PLACEMENTS)

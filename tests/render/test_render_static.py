@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from adloom.errors import UnsupportedRequest
 from adloom.platforms import PLACEMENTS
-from adloom.render.base import AdText, RenderRequest, UnsupportedRequest, sha256_file
+from adloom.render.base import AdText, RenderRequest
 from adloom.render.layouts import TEMPLATES
 from adloom.render.static import StaticImageGenerator
-from adloom.types import BrandKit
+from adloom.types import BrandKit, sha256_file
 from tests.render.helpers import COLOURS, pixel_contrast
 
 Make = Callable[..., RenderRequest]

@@ -11,8 +11,9 @@ import imageio_ffmpeg
 import pytest
 from PIL import Image
 
+from adloom.errors import GeneratorUnavailable, RenderError, UnsupportedRequest
 from adloom.render import tts
-from adloom.render.base import GeneratorUnavailable, RenderError, RenderRequest, UnsupportedRequest
+from adloom.render.base import RenderRequest
 from adloom.render.colour import parse_colour
 from adloom.render.video import AnimaticGenerator, find_ffmpeg, parse_probe, probe
 from adloom.types import Script

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import getpass
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -17,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from adloom.brand.diff import diff_brands, format_diff
 from adloom.brand.resolve import BRAND_FILE, ResolvedBrand, extract_brand, resolve_brand, write_brand
 from adloom.brand.yamlio import dump_brand, load_brand
-from adloom.cli.common import ProjectOpt
-from adloom.errors import AdloomError, BrandObjectError, InputError, NotFound
+from adloom.cli.common import ProjectOpt, exit_on_error
+from adloom.errors import BrandObjectError, InputError, NotFound
 from adloom.settings import Settings
 from adloom.store import brands as brand_store
 from adloom.store.db import open_store, transaction
@@ -34,14 +32,6 @@ class Format(StrEnum):
     json = "json"
 
 
-@contextmanager
-def _clean_errors() -> Iterator[None]:
-    """One readable line and the error's exit code, instead of a traceback."""
-    try:
-        yield
-    except AdloomError as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(err.exit_code) from err
 
 
 _project = {"dir": Path(".")}
@@ -72,7 +62,7 @@ def _record(folder: Path, brand: BrandObject, document_ids: list[str]) -> None:
 def show(folder: FolderArg,
          fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.yaml) -> None:
     """Print the brand object the next run will use (extracting brand.yaml first if needed)."""
-    with _clean_errors():
+    with exit_on_error():
         documents = _documents(folder)
         resolved = resolve_brand(folder, documents)
         _record(folder, resolved.brand, [d.id for d in documents])
@@ -88,7 +78,7 @@ def extract(folder: FolderArg,
             force: Annotated[bool, typer.Option("--force", help="Re-extract even over your edits "
                                                 "(claim approvals carry over).")] = False) -> None:
     """Extract brand.yaml from the folder's sources (keeps your edits unless --force)."""
-    with _clean_errors():
+    with exit_on_error():
         documents = _documents(folder)
         if force:
             previous = _load_if_valid(folder / BRAND_FILE)
@@ -113,7 +103,7 @@ def diff(folder: FolderArg,
                                                         "(default: brand.yaml as it is now).")] = None,
          ) -> None:
     """Show what changed between two brand versions, field by field."""
-    with _clean_errors():
+    with exit_on_error():
         current = load_brand(folder / BRAND_FILE)
         with transaction(_store(folder)) as session:
             new = _stored(session, to_version) if to_version else current
@@ -139,7 +129,7 @@ def approve_claim(folder: FolderArg,
                                                                "claim, when it has no evidence yet.")] = None,
                   ) -> None:
     """Approve a candidate claim so copy may rely on it; a claim needs evidence first."""
-    with _clean_errors():
+    with exit_on_error():
         path = folder / BRAND_FILE
         brand = load_brand(path)
         claim = _find_claim(brand, claim_id, path)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,17 +24,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 ProjectOpt = typer.Option(Path("."), "--project", "-p", help="Project folder holding .adloom/ (the store).")
 
 
-def cli_errors(func: F) -> F:
+@contextmanager
+def exit_on_error() -> Iterator[None]:
     """Translate adloom errors into one line on stderr and the error's exit code: the only place it happens."""
+    try:
+        yield
+    except AdloomError as exc:
+        # escape: messages quote user text and "[extras]" that Rich would read as markup
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def cli_errors(func: F) -> F:
+    """``exit_on_error`` around a whole command."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
+        with exit_on_error():
             return func(*args, **kwargs)
-        except AdloomError as exc:
-            # escape: messages quote user text and "[extras]" that Rich would read as markup
-            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-            raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
 

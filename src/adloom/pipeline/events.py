@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from adloom.audit import NewEvent, kinds
-from adloom.naming import ad_names, sha256_file
+from adloom.naming import ad_names
 from adloom.pipeline.concepts import GovernedConcept
 from adloom.platforms import PLATFORMS
-from adloom.types import Asset, BrandObject, Concept, Document
+from adloom.types import Asset, BrandObject, Concept, Document, sha256_file
 
 
 def brand_version_event(brand: BrandObject, version: str, status: str, documents: list[Document]) -> NewEvent:

@@ -19,9 +19,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from adloom.errors import RenderError
 from adloom.naming import ad_name
 from adloom.platforms import PLACEMENTS, Placement, Platform
-from adloom.render.base import AdText, AssetKind, Generator, RenderError, RenderRequest, RenderResult
+from adloom.render.base import AdText, AssetKind, Generator, RenderRequest, RenderResult
 from adloom.render.layouts import TEMPLATES
 from adloom.render.registry import get_generator
 from adloom.types import Asset, BrandObject, Concept, Finding, GoogleRSACopy, MetaCopy, TikTokCopy

@@ -30,7 +30,6 @@ from adloom.governance.embeddings import default_embedder
 from adloom.governance.governor import Governor
 from adloom.governance.metrics import governance_metrics
 from adloom.ingest.fetch import FetchOptions
-from adloom.naming import sha256_file
 from adloom.pipeline import angles as angles_stage
 from adloom.pipeline import brand as brand_stage
 from adloom.pipeline import dedupe, export, ingest
@@ -51,6 +50,7 @@ from adloom.types import (
     RunSummary,
     Verdict,
     content_hash,
+    sha256_file,
 )
 from adloom.writers.base import Writer
 from adloom.writers.pricing import PriceTable, load_usage

@@ -2,26 +2,18 @@
 
 A generator turns (concept, placement, brand kit) into one file. Capabilities are class attributes
 (``kinds``, ``aspect_ratios``, ``max_duration``, ``draws_text``) so the stage can choose without calling.
-Failures are ``RenderError`` subclasses; the stage stores them with the concept and the run goes on.
-
-    RenderError (AdloomError)
-    ├── GenerationRefused     the provider refused the prompt (content policy)
-    ├── UnsupportedRequest    ratio, duration or kind this generator cannot make
-    ├── GeneratorTimeout      retryable
-    ├── GeneratorUnavailable  a tool or service is missing (ffmpeg, endpoint down, 5xx)
-    └── InvalidResponse       the provider answered with something we cannot use
+Failures are ``RenderError`` subclasses (in ``adloom.errors``, re-exported here); the stage stores them
+with the concept and the run goes on.
 """
 
 from __future__ import annotations
 
-import hashlib
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from adloom.errors import AdloomError
 from adloom.platforms import Placement
 from adloom.types import BrandKit, Concept, Finding, Script, Severity
 
@@ -29,28 +21,6 @@ AssetKind = Literal["image", "video", "brief"]
 Box = tuple[int, int, int, int]           # x0, y0, x1, y1 in pixels, x1/y1 exclusive
 
 
-class RenderError(AdloomError):
-    """A generation failed; stored with the concept, never a crash of the run."""
-
-
-class GenerationRefused(RenderError):
-    pass
-
-
-class UnsupportedRequest(RenderError):
-    pass
-
-
-class GeneratorTimeout(RenderError):
-    retryable = True
-
-
-class GeneratorUnavailable(RenderError):
-    retryable = True
-
-
-class InvalidResponse(RenderError):
-    pass
 
 
 class AdText(BaseModel):
@@ -132,13 +102,6 @@ class Generator(ABC):
     async def generate(self, request: RenderRequest) -> RenderResult:
         """Write the file and describe it; raise ``RenderError`` subclasses on failure."""
 
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def finding(rule: str, message: str, *, field: str = "", severity: Severity = "warn",

@@ -13,19 +13,11 @@ from typing import ClassVar
 
 from fpdf import FPDF
 
-from adloom.errors import BrandInputError
-from adloom.render.base import (
-    AssetKind,
-    Generator,
-    RenderRequest,
-    RenderResult,
-    UnsupportedRequest,
-    finding,
-    sha256_file,
-)
+from adloom.errors import BrandInputError, UnsupportedRequest
+from adloom.render.base import AssetKind, Generator, RenderRequest, RenderResult, finding
 from adloom.render.colour import RGB, ensure_contrast, parse_colour
 from adloom.render.fonts import DEFAULT_BODY, DEFAULT_HEADING
-from adloom.types import Concept, UGCBrief
+from adloom.types import Concept, UGCBrief, sha256_file
 
 PAGE_WIDTH_MM = 100.0
 MARGIN_MM = 7.0

@@ -14,7 +14,7 @@ from typing import ClassVar
 from PIL import Image
 
 from adloom.render import png
-from adloom.render.base import AssetKind, Generator, RenderRequest, RenderResult, sha256_file
+from adloom.render.base import AssetKind, Generator, RenderRequest, RenderResult
 from adloom.render.colour import parse_colour
 from adloom.types import (
     Angle,
@@ -29,6 +29,7 @@ from adloom.types import (
     Shot,
     TikTokCopy,
     UGCBrief,
+    sha256_file,
 )
 
 

@@ -5,19 +5,12 @@ from __future__ import annotations
 import asyncio
 from typing import ClassVar
 
+from adloom.errors import UnsupportedRequest
 from adloom.render import png
-from adloom.render.base import (
-    AssetKind,
-    Generator,
-    RenderRequest,
-    RenderResult,
-    UnsupportedRequest,
-    finding,
-    sha256_file,
-)
+from adloom.render.base import AssetKind, Generator, RenderRequest, RenderResult, finding
 from adloom.render.canvas import Ctx, new_ctx
 from adloom.render.layouts import TEMPLATES
-from adloom.types import Finding
+from adloom.types import Finding, sha256_file
 
 DEFAULT_TEMPLATE = "hero"
 PNG_COMPRESS = 1       # zlib level: much faster than the default and barely larger for flat art

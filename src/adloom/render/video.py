@@ -15,22 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from adloom.render.base import (
-    AssetKind,
-    Generator,
-    GeneratorTimeout,
-    GeneratorUnavailable,
-    RenderError,
-    RenderRequest,
-    RenderResult,
-    UnsupportedRequest,
-    finding,
-    sha256_file,
-)
+from adloom.errors import GeneratorTimeout, GeneratorUnavailable, RenderError, UnsupportedRequest
+from adloom.render.base import AssetKind, Generator, RenderRequest, RenderResult, finding
 from adloom.render.scenes import beat_scene, end_card, save
 from adloom.render.static import findings_of
 from adloom.render.tts import voice_track
-from adloom.types import Beat
+from adloom.types import Beat, sha256_file
 
 FFMPEG_HINT = 'pip install imageio-ffmpeg (it ships an ffmpeg binary), or put ffmpeg on PATH'
 

@@ -10,9 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from adloom.errors import InputError, NotFound
-from adloom.naming import sha256_file
 from adloom.store.tables import ConceptRow, RunConceptRow, RunRow, VerdictRow
-from adloom.types import Concept, RunSummary, Verdict
+from adloom.types import Concept, RunSummary, Verdict, sha256_file
 
 
 def now() -> datetime:

@@ -9,8 +9,10 @@ from typing import Any, ClassVar
 import httpx
 from PIL import Image, UnidentifiedImageError
 
+from adloom.errors import InvalidResponse
 from adloom.render.adapters.http import NO_TEXT
-from adloom.render.base import AssetKind, Generator, InvalidResponse, RenderRequest, RenderResult, sha256_file
+from adloom.render.base import AssetKind, Generator, RenderRequest, RenderResult
+from adloom.types import sha256_file
 
 
 def ratio_of(size: str) -> float:

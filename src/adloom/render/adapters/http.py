@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from adloom.render.base import (
+from adloom.errors import (
     GenerationRefused,
     GeneratorTimeout,
     GeneratorUnavailable,

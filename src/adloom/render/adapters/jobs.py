@@ -12,16 +12,10 @@ import asyncio
 import time
 from typing import Any, ClassVar
 
+from adloom.errors import GenerationRefused, GeneratorTimeout, InvalidResponse, RenderError
 from adloom.render.adapters.base import ImageServiceGenerator
 from adloom.render.adapters.http import REFUSAL_MARKERS, image_bytes, request_json
-from adloom.render.base import (
-    GenerationRefused,
-    GeneratorTimeout,
-    InvalidResponse,
-    RenderError,
-    RenderRequest,
-    RenderResult,
-)
+from adloom.render.base import RenderRequest, RenderResult
 
 DONE = {"succeeded", "completed", "success", "done"}
 FAILED = {"failed", "error", "cancelled", "canceled", "rejected"}

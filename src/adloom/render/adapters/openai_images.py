@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from adloom.errors import InvalidResponse
 from adloom.render.adapters.base import ImageServiceGenerator
 from adloom.render.adapters.http import image_bytes, request_json
-from adloom.render.base import InvalidResponse, RenderRequest, RenderResult
+from adloom.render.base import RenderRequest, RenderResult
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
