@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+import tempfile
 from functools import cache
 from pathlib import Path
 
-from adloom.brand.yamlio import load_brand
 from adloom.governance.constraints import constraints_for
 from adloom.pipeline import angles as angles_stage
+from adloom.pipeline import ingest
+from adloom.pipeline.brand import brand_object
 from adloom.types import BrandObject, Campaign, Concept, content_hash
 from adloom.writers import registry
 from adloom.writers.base import ConceptTask
@@ -18,7 +21,12 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "restwave"
 
 @cache
 def example_brand() -> BrandObject:
-    return load_brand(EXAMPLE / "brand.yaml")
+    """Extracted from the example's sources (brand.yaml is written by a run, so a clean clone has none);
+    read from a copy so the tests leave no cache files in the repository."""
+    folder = Path(tempfile.mkdtemp(prefix="adloom-example-")) / "restwave"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns(".adloom", "brand.yaml"))
+    documents = asyncio.run(ingest.documents(folder)).documents
+    return brand_object(documents, slug="restwave")
 
 
 def example_concepts(n_angles: int = 5, campaign: Campaign | None = None) -> list[Concept]:
