@@ -23,7 +23,7 @@ import numpy as np
 
 from adloom.governance.embeddings import Embedder, Matrix
 from adloom.governance.lexicon import TermMatcher
-from adloom.types import BrandObject, Concept, GoogleRSACopy, MetaCopy, TikTokCopy
+from adloom.types import BrandObject, Concept, GoogleRSACopy, MetaCopy
 
 __all__ = ["VERSION", "WEIGHTS", "BrandProfile", "FitScore", "fit_texts", "style_score"]
 
@@ -88,15 +88,15 @@ def headline_texts(concept: Concept) -> list[str]:
     draft = concept.draft
     if draft is None:
         return []
+    # Meta primary texts and TikTok ad texts open with the hook and add body sentences the descriptions
+    # and headlines already carry; leaving them out halves the embedding work for the same picture.
     out = [h.text for h in draft.hooks]
     for copy in draft.copy_variants:
         if isinstance(copy, MetaCopy):
-            out += [copy.primary_text, copy.headline]
+            out.append(copy.headline)
         elif isinstance(copy, GoogleRSACopy):
             out += copy.descriptions
-        elif isinstance(copy, TikTokCopy):
-            out.append(copy.ad_text)
-    return [t for t in out if t.strip()]
+    return list(dict.fromkeys(t for t in out if t.strip()))
 
 
 class BrandProfile:
