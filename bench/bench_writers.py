@@ -27,24 +27,26 @@ from adloom.store.db import open_store
 from adloom.types import Campaign
 from adloom.writers.formula import FormulaWriter
 from adloom.writers.openai import OpenAIWriter
-from adloom.writers.pricing import load_usage
-from adloom.writers.wrappers import wrap
 from tests.writers_models.server import serve_in_process
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "restwave"
 
 
 def _longest_chain(result: RunResult) -> int:
-    """Model calls made for each angle (its segments run one after another); the largest."""
+    """Dependent model calls: brand extraction, then the angle pick, then each angle's segments one after
+    another (with their regenerations); the longest angle sets the chain."""
     per_angle: dict[str, int] = {}
     for concept in result.concepts:
         calls = len(result.verdicts.get(concept.id, [])) or concept.attempt
         per_angle[concept.angle.id] = per_angle.get(concept.angle.id, 0) + calls
-    return max(per_angle.values())
+    usage = result.summary.writer_usage
+    before = sum(1 for stage in ("brand", "angles") if usage.get(stage, {}).get("calls"))
+    return before + max(per_angle.values())
 
 
 async def _one(work: Path, folder_name: str, base_url: str | None, concurrency: int,
-               store_dir: Path | None = None, label: str | None = None) -> tuple[float, RunResult, Path]:
+               store_dir: Path | None = None, label: str | None = None,
+               force: bool = False) -> tuple[float, RunResult, Path]:
     label = label or folder_name
     folder = work / folder_name / "restwave"
     if not folder.exists():
@@ -52,12 +54,11 @@ async def _one(work: Path, folder_name: str, base_url: str | None, concurrency: 
     store_dir = store_dir or folder.parent
     factory = open_store(f"sqlite:///{store_dir / 'adloom.db'}")
     model = (OpenAIWriter("some-model", base_url=base_url, api_key="test-key") if base_url else FormulaWriter())
-    writer = wrap(model, factory=factory, run_id=f"{label}-c{concurrency}", concurrency=concurrency)
-    start = time.perf_counter()
-    result = await run(folder, factory=factory, writer=writer, campaign=Campaign(), out_root=work / "out",
-                       options=RunOptions(render=False, concurrency=concurrency))
+    start = time.perf_counter()     # the driver wraps the writer: cache, retries, one stored row per call
+    result = await run(folder, factory=factory, writer=model, campaign=Campaign(), out_root=work / "out",
+                       options=RunOptions(render=False, concurrency=concurrency, force=force))
     wall = time.perf_counter() - start
-    usage = load_usage(factory, f"{label}-c{concurrency}").get("total", {})
+    usage = {} if result.summary.reused_run else result.summary.writer_usage.get("total", {})
     print(f"  {label:<8} c={concurrency:<3} wall {wall:6.2f} s   concepts stage "
           f"{result.summary.stage_seconds.get('concepts', 0):6.2f} s   model calls {usage.get('calls', 0):>3}"
           f" (cache hits {usage.get('cache_hits', 0)})   tokens {usage.get('input_tokens', 0)}+"
@@ -72,7 +73,8 @@ async def main(latency: float, concurrency: int) -> None:
         offline, _, _ = await _one(work, "formula", None, concurrency)
         fast, result, store_dir = await _one(work, "model", base_url, concurrency)
         rerun, again, _ = await _one(work, "model", base_url, concurrency, store_dir, label="rerun")
-        rerun_calls = again.summary.writer_calls
+        forced, forced_result, _ = await _one(work, "model", base_url, concurrency, store_dir, label="forced",
+                                              force=True)
         slow, _, _ = await _one(work, "serial", base_url, 1)
         chain = _longest_chain(result)
         bound = chain * latency
@@ -83,8 +85,12 @@ async def main(latency: float, concurrency: int) -> None:
         concepts = result.summary.stage_seconds["concepts"]
         print(f"concepts stage c={concurrency}: {concepts:.2f} s -> {concepts / bound:.2f} x bound")
         print(f"wall c=1: {slow:.2f} s  -> c=1 / c={concurrency} = {slow / fast:.2f}x")
-        print(f"rerun (unchanged brief): {rerun:.2f} s, model calls {rerun_calls}, "
-              f"reused {again.summary.reused}/{again.summary.concepts}")
+        print(f"rerun (unchanged brief): {rerun:.2f} s, earlier run's outputs reused: "
+              f"{again.summary.reused_run is not None}, model calls 0")
+        calls = forced_result.summary.writer_usage.get("total", {})
+        print(f"forced rerun: {forced:.2f} s, concepts reused {forced_result.summary.reused}/"
+              f"{forced_result.summary.concepts}, calls {calls.get('calls', 0)} of which cache hits "
+              f"{calls.get('cache_hits', 0)}")
 
 
 if __name__ == "__main__":
