@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adloom.governance.packs import PackSet
 from adloom.governance.structure import MAX_HOOK_WORDS
 from adloom.types import BrandObject, Campaign, Constraints, Finding
 
@@ -20,11 +21,24 @@ def _unique(terms: list[str]) -> list[str]:
     return out
 
 
+def blocked_terms(packs: PackSet, campaign: Campaign) -> list[str]:
+    """Literal terms of the rule packs' blocking rules that apply to the campaign's platforms, so the writer
+    avoids them up front instead of having its draft rejected for them."""
+    out: list[str] = []
+    for _, rule in packs.rules:
+        applies = not rule.scope.platforms or set(rule.scope.platforms) & set(campaign.platforms)
+        if rule.severity == "block" and applies:
+            out.extend(rule.terms)
+    return out
+
+
 def constraints_for(brand: BrandObject, campaign: Campaign, *, hooks_per_concept: int = 5,
-                    previous: list[Finding] | None = None) -> Constraints:
-    """The brand's hard limits for one campaign, plus the reasons the last attempt failed (if any)."""
+                    previous: list[Finding] | None = None, packs: PackSet | None = None) -> Constraints:
+    """The brand's hard limits for one campaign (with the rule packs' blocked terms when given), plus the
+    reasons the last attempt failed (if any)."""
+    pack_terms = blocked_terms(packs, campaign) if packs is not None else []
     return Constraints(
-        forbidden_terms=_unique([*brand.avoid, *brand.competitors]),
+        forbidden_terms=_unique([*brand.avoid, *brand.competitors, *pack_terms]),
         approved_claims=brand.approved_claims(),
         required_disclosures=list(brand.required_disclosures),
         max_hook_words=MAX_HOOK_WORDS,

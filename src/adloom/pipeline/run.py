@@ -29,6 +29,7 @@ from adloom.governance.constraints import constraints_for
 from adloom.governance.embeddings import default_embedder
 from adloom.governance.governor import Governor
 from adloom.governance.metrics import governance_metrics
+from adloom.governance.packs import load_packs
 from adloom.ingest.fetch import FetchOptions
 from adloom.pipeline import angles as angles_stage
 from adloom.pipeline import brand as brand_stage
@@ -183,14 +184,15 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
 
     with timer("governance"):   # rule packs compiled, policy bundle loaded, brand references embedded: once
         embedder = default_embedder(options.cache_dir)
-        governor = Governor.build(brand, campaign, project_dir=options.project_dir, embedder=embedder)
+        packs = load_packs(options.project_dir, brand)
+        governor = Governor.build(brand, campaign, project_dir=options.project_dir, embedder=embedder, packs=packs)
     progress.stage("concepts", total=len(chosen) * len(brand.segments))
     with timer("concepts"):
         units = await governed_units(
             brand, chosen, writer=writer, max_attempts=options.max_attempts, concurrency=options.concurrency,
             check=partial(governor.verdict, max_attempts=options.max_attempts),
             limits=lambda previous: constraints_for(brand, campaign, hooks_per_concept=options.hooks_per_concept,
-                                                    previous=previous),
+                                                    previous=previous, packs=packs),
             factory=factory, audit=audit, advance=lambda: progress.advance("concepts"))
 
     embedder.save()
