@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: setup demo test test-pg lint bench clean
+.PHONY: setup demo test test-pg lint bench docs clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ test: lint
 
 test-pg: setup
 	ADLOOM_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+docs: setup
+	$(BIN)/python -m adloom.docsgen
 
 bench: setup
 	$(BIN)/python bench/run_all.py

@@ -119,6 +119,18 @@ class WriterCallRow(Base):
     response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
+class WriterCacheRow(Base):
+    """Content-addressed writer outputs: an unchanged brief finds every output here, no model call."""
+
+    __tablename__ = "writer_cache"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    writer_id: Mapped[str] = mapped_column(String(120))
+    template: Mapped[str] = mapped_column(String(120))
+    output_type: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[dict[str, Any]]
+
+
 class AuditEventRow(Base):
     """Append-only, hash-chained event log (see adloom.audit). Triggers forbid UPDATE and DELETE."""
 

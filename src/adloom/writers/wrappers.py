@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table, insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from adloom.errors import WriterError
 from adloom.store.db import transaction
-from adloom.store.tables import WriterCallRow
+from adloom.store.tables import WriterCacheRow, WriterCallRow
 from adloom.writers.base import OutT, Task, Writer
 from adloom.writers.pricing import PriceTable
 from adloom.writers.prompts import source_hash
@@ -34,18 +34,8 @@ from adloom.writers.structured import capture, retry_after_of
 from adloom.writers.tasks import unwrap
 
 __all__ = ["CachedWriter", "CallRecorder", "RateLimitedWriter", "RecordingWriter", "RetryingWriter",
-           "TokenBucket", "cache_key", "wrap", "writer_cache"]
+           "TokenBucket", "cache_key", "wrap"]
 
-# The cache table (migration 0003). Core, not ORM, so this module owns it until tables.py adopts it.
-writer_cache = Table(
-    "writer_cache", MetaData(),
-    Column("key", String(64), primary_key=True),
-    Column("writer_id", String(120), nullable=False),
-    Column("template", String(120), nullable=False),
-    Column("output_type", String(80), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("payload", JSON, nullable=False),
-)
 
 
 def writer_params(writer: Writer) -> dict[str, Any]:
@@ -141,7 +131,7 @@ class CachedWriter(_Wrapper):
         key = cache_key(self.inner, task)
         start = time.perf_counter()
         with self.factory() as session:
-            payload = session.scalar(select(writer_cache.c.payload).where(writer_cache.c.key == key))
+            payload = session.scalar(select(WriterCacheRow.payload).where(WriterCacheRow.key == key))
         if payload is not None:
             self.hits += 1
             output: OutT = task.output_type.model_validate(payload)  # type: ignore[assignment]
@@ -152,7 +142,7 @@ class CachedWriter(_Wrapper):
         output = await self.inner.run(task)
         try:
             with transaction(self.factory) as session:
-                session.execute(insert(writer_cache).values(
+                session.add(WriterCacheRow(
                     key=key, writer_id=self.id, template=task.template, output_type=type(output).__name__,
                     created_at=datetime.now(UTC), payload=output.model_dump(mode="json")))
         except IntegrityError:
