@@ -50,6 +50,8 @@ def test_run_then_list_show_and_export(project: Path) -> None:
     meta_csv = next((project / "out" / "restwave").glob("*/exports/meta_bulk.csv"))
     with meta_csv.open(encoding="utf-8-sig") as fh:
         ad = next(csv.DictReader(fh))["Ad Name"]
+    code, out = invoke("policy", "metrics", "--project", str(project), "--format", "json")
+    assert code == 0 and len(json.loads(out)) >= 1 and "regenerate_rate" in json.loads(out)[0], out
     code, out = invoke("audit", "lineage", ad, "--project", str(project))
     assert code == 0, out
     assert f"lineage of concept {parse_ad_name(ad).concept}" in out and "verdict" in out.lower()

@@ -10,16 +10,18 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from adloom.cli.common import cli_errors, console
+from adloom.cli.common import ProjectOpt, cli_errors, console, store_for
 from adloom.governance.evaluate import evaluate_file
 from adloom.governance.packs import load_packs
 from adloom.governance.policytest import Report, case_files, load_cases, run_cases
 from adloom.governance.rego import default_bundle
 from adloom.governance.rego import run_cases as run_bundle_cases
+from adloom.store import concepts as concept_store
+from adloom.store.db import transaction
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Test and evaluate the lexical rule packs.", no_args_is_help=True)
+app = typer.Typer(help="Test the rule packs and policies, evaluate them, and track governance rates.", no_args_is_help=True)
 
 
 def _print_report(report: Report) -> None:
@@ -94,4 +96,30 @@ def evaluate(
     for s in result.scores.values():
         table.add_row(escape(s.category), str(s.tp), str(s.fp), str(s.fn), pct(s.precision), pct(s.recall),
                       pct(s.false_negative_rate))
+    console.print(table)
+
+
+@app.command("metrics")
+@cli_errors
+def metrics(
+    brand: str | None = typer.Option(None, "--brand", help="Only this brand's runs (its slug)."),
+    last: int = typer.Option(20, "--last", min=1, help="How many recent runs."),
+    project: Path = ProjectOpt,
+    output: Literal["text", "json"] = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """Governance over time: pre-filter rejection, regenerate, first-draft failure, review and reject rates
+    per run."""
+    with transaction(store_for(project)) as session:
+        runs = concept_store.finished_runs(session, brand, limit=last)
+    if output == "json":
+        typer.echo(json.dumps([{"run": r.run_id, "brand": r.brand_slug, "started": r.started_at.isoformat(),
+                                "concepts": r.concepts, **r.governance} for r in runs], indent=2))
+        return
+    columns = ["pre_filter_rejection_rate", "regenerate_rate", "first_draft_failure_rate", "human_review_rate",
+               "reject_rate"]
+    table = Table("run", "brand", "concepts", *(c.removesuffix("_rate").replace("_", " ") for c in columns),
+                  title=f"governance, last {len(runs)} runs")
+    for r in runs:
+        table.add_row(r.run_id, escape(r.brand_slug), str(r.concepts),
+                      *(f"{100 * r.governance.get(c, 0.0):.0f}%" for c in columns))
     console.print(table)

@@ -123,3 +123,12 @@ def reusable_run(session: Session, brand_slug: str, fingerprint: str) -> RunSumm
 
 def _unchanged(path: Path, digest: str) -> bool:
     return path.is_file() and sha256_file(path) == digest
+
+
+def finished_runs(session: Session, brand_slug: str | None = None, limit: int = 50) -> list[RunSummary]:
+    """Finished runs, oldest first (the last ``limit`` of them)."""
+    query = select(RunRow).where(RunRow.status == "done")
+    if brand_slug:
+        query = query.where(RunRow.brand_slug == brand_slug)
+    rows = session.scalars(query.order_by(RunRow.started_at.desc()).limit(limit)).all()
+    return [RunSummary.model_validate(r.summary) for r in reversed(rows)]
