@@ -53,3 +53,9 @@ def test_spans_already_reported_are_not_repeated(sub: Substantiator) -> None:
     spans = claim_spans([TextField("copy.x", "Reduces soreness.", True)])
     findings, _ = sub.check(spans, reported={("copy.x", 0)})
     assert findings == []
+
+
+@pytest.mark.parametrize("text", ["Put it to the test tonight.", "The honest answer to your doubts.",
+                                  "Skip the rest of the guesswork."])
+def test_words_ending_in_est_are_not_superlatives(text: str) -> None:
+    assert not claim_spans([TextField("copy", text, True)])

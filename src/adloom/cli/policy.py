@@ -21,7 +21,8 @@ from adloom.store.db import transaction
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Test the rule packs and policies, evaluate them, and track governance rates.", no_args_is_help=True)
+app = typer.Typer(help="Test the rule packs and policies, evaluate them, and track governance rates.",
+                  no_args_is_help=True)
 
 
 def _print_report(report: Report) -> None:

@@ -36,7 +36,12 @@ SEVERITY: dict[str, Severity] = {
 
 # a sentence ends at . ! ? followed by a space or the end ("4.8x" and "No. 1" stay whole)
 _SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+[.!?]*")
-_SUPERLATIVE_FORM = re.compile(r"\b(?:the|our|its|world's)\s+(?:\w+est|most\s+\w+)\b", re.IGNORECASE)
+# "-est" words that are not superlatives ("put it to the test", "the honest answer", "the rest of you")
+_NOT_SUPERLATIVE = ("test", "honest", "rest", "interest", "quest", "request", "chest", "west", "guest", "forest",
+                    "modest", "contest", "protest", "harvest", "suggest", "invest", "digest", "manifest", "nest",
+                    "vest", "pest", "crest", "zest", "arrest", "conquest", "inquest", "unrest", "priest", "midwest")
+_SUPERLATIVE_FORM = re.compile(
+    rf"\b(?:the|our|its|world's)\s+(?:(?!(?:{'|'.join(_NOT_SUPERLATIVE)})\b)\w+est|most\s+\w+)\b", re.IGNORECASE)
 _COMPARATIVE = re.compile(r"\b(?:\w+er|more|less|fewer)\s+than\b|\b\d+(?:\.\d+)?\s?(?:x|times)\b"
                           r"|\b(?:faster|quicker|stronger|better|deeper|quieter)\b", re.IGNORECASE)
 _CAUSAL = TermMatcher([
