@@ -85,7 +85,7 @@ class Governor:
         fields = [list(text_fields(c.draft)) if c.draft else [] for c in concepts]
         spans = [claim_spans(f) for f in fields]
         headlines = [fit.headline_texts(c) for c in concepts]
-        self.embedder.embed([*(s.text for ss in spans for s in ss), *(t for h in headlines for t in h)])
+        self.embedder.embed(_embedding_texts(spans, headlines))
         fits = fit.fit_texts(self.profile, headlines)
         out = []
         for concept, f, s, score in zip(concepts, fields, spans, fits, strict=True):
@@ -94,6 +94,11 @@ class Governor:
                                    lambda cats, recs, c=concept: policy_input(
                                        c, self.brand, self.campaign, categories=cats, claims=recs)))
         return out
+
+    def embedding_texts(self, concepts: Sequence[Concept]) -> list[str]:
+        """What judging these concepts will embed; a caller may embed them ahead (off the event loop)."""
+        fields = [list(text_fields(c.draft)) if c.draft else [] for c in concepts]
+        return _embedding_texts([claim_spans(f) for f in fields], [fit.headline_texts(c) for c in concepts])
 
     def check_text(self, text: str, *, platform: Platform | None = None, max_attempts: int = 1) -> Verdict:
         """A bare text (not a concept): substantiation, policies, fit and the lexical packs if installed."""
@@ -167,3 +172,7 @@ def _scan_text(chk: Check, text: str, brand: BrandObject, campaign: Campaign) ->
     concept = Concept(id="text", brand_slug=brand.slug, brand_version="", angle={"id": "text", "name": "text"},
                       segment_id="", writer_id="", draft=draft)
     return chk.run(concept, brand, campaign)
+
+
+def _embedding_texts(spans: Sequence[Sequence[Any]], headlines: Sequence[Sequence[str]]) -> list[str]:
+    return [*(s.text for ss in spans for s in ss), *(t for h in headlines for t in h)]

@@ -6,7 +6,7 @@ is rewritten with the findings as machine-readable reasons, at most ``max_attemp
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -28,7 +28,7 @@ from adloom.types import (
 from adloom.writers.base import ConceptTask, Task, Writer
 from adloom.writers.tasks import RewriteTask, supports
 
-Check = Callable[[Concept], Verdict]
+Check = Callable[[Concept], Awaitable[Verdict]]    # async, so the driver can move model work off the loop
 ConstraintsFor = Callable[[list[Finding]], Constraints]
 
 _STATUS: dict[Route, ConceptStatus] = {"approve": "approved", "review": "review", "reject": "rejected",
@@ -85,7 +85,7 @@ async def governed_concept(brand: BrandObject, angle: Angle, segment: Segment, *
             return result
         last_draft = draft
         concept = Concept(**base, attempt=attempt, status="review", draft=draft, created_at=datetime.now(UTC))
-        verdict = check(concept)
+        verdict = await check(concept)
         result.verdicts.append(verdict)
         result.concept = concept.model_copy(update={"status": _STATUS[verdict.route]})
         if verdict.route != "regenerate":

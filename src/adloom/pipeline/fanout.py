@@ -8,7 +8,7 @@ unit commits on its own; a unit already in the store (same content address) is r
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,7 +22,7 @@ from adloom.types import Angle, BrandObject, Concept, Constraints, Finding, RunS
 from adloom.writers.base import Writer
 from adloom.writers.tasks import RewriteTask, supports
 
-Check = Callable[[Concept], Verdict]
+Check = Callable[[Concept], Awaitable[Verdict]]
 Limits = Callable[[list[Finding]], Constraints]
 
 

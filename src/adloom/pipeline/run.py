@@ -9,9 +9,11 @@ still on disk and unmodified; ``force`` runs anyway, and then reuses every store
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,10 +28,12 @@ from adloom.audit import DEFAULT_REDACTOR, AuditLog, Lineage, NewEvent, kinds, l
 from adloom.brand.resolve import resolve_brand, write_brand
 from adloom.errors import WriterError
 from adloom.governance.constraints import constraints_for
-from adloom.governance.embeddings import default_embedder
+from adloom.governance.embeddings import CachedEmbedder, default_embedder
+from adloom.governance.fit import BrandProfile
 from adloom.governance.governor import Governor
 from adloom.governance.metrics import governance_metrics
-from adloom.governance.packs import load_packs
+from adloom.governance.packs import PackSet, load_packs
+from adloom.governance.substantiation import Substantiator
 from adloom.ingest.fetch import FetchOptions
 from adloom.pipeline import angles as angles_stage
 from adloom.pipeline import brand as brand_stage
@@ -146,7 +150,12 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
     ingested = await ingest.documents(folder, fetch=options.fetch)
     resolved = resolve_brand(folder, ingested.documents)
     brand = resolved.brand
+    loop = asyncio.get_running_loop()
+    warm_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adloom-warm")
+    warming: asyncio.Future[_Warm] | None = None
     if resolved.status in ("extracted", "re-extracted") and supports(writer, BrandTask):
+        # a model reads the brand now: load the sentence model and compile the packs while it thinks
+        warming = loop.run_in_executor(warm_pool, partial(_warm_governance, brand, options))
         try:
             brand = await brand_stage.refined_brand(brand, ingested.documents, writer=writer)
             write_brand(folder, brand)
@@ -174,8 +183,11 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
             audit.append_in(session, kinds.RUN_STARTED, run_id, "system",
                             {"brand_version": version, "writer": writer.id, "campaign": campaign.model_dump()})
     if earlier is not None:
+        warm_pool.shutdown(wait=False)
         _finish_audit(factory, options)
         return _reused(factory, earlier, brand)
+    if warming is None:    # the angle pick (a model call for model writers) overlaps with this
+        warming = loop.run_in_executor(warm_pool, partial(_warm_governance, brand, options))
     out_dir = out_root / brand.slug / run_id
 
     with timer("angles"):
@@ -183,17 +195,30 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
     summary.angles = [a.id for a in chosen]
 
     with timer("governance"):   # rule packs compiled, policy bundle loaded, brand references embedded: once
-        embedder = default_embedder(options.cache_dir)
-        packs = load_packs(options.project_dir, brand)
+        warm = await warming
+        warm_pool.shutdown(wait=False)
+        embedder = warm.embedder
+        packs = warm.packs if warm.pack_terms == _pack_terms(brand) else load_packs(options.project_dir, brand)
+        # built here, on the event loop's thread: the regorus engine may only be used on the thread that made it
         governor = Governor.build(brand, campaign, project_dir=options.project_dir, embedder=embedder, packs=packs)
+    embed_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adloom-embed")
+
+    async def check(concept: Concept) -> Verdict:
+        # the sentence model releases the GIL: embedding a draft's texts on a worker thread lets the event
+        # loop keep writing (or waiting on model calls) meanwhile; the verdict then finds them cached
+        await loop.run_in_executor(embed_pool, embedder.embed, governor.embedding_texts([concept]))
+        return governor.verdict(concept, max_attempts=options.max_attempts)
+
     progress.stage("concepts", total=len(chosen) * len(brand.segments))
-    with timer("concepts"):
-        units = await governed_units(
-            brand, chosen, writer=writer, max_attempts=options.max_attempts, concurrency=options.concurrency,
-            check=partial(governor.verdict, max_attempts=options.max_attempts),
-            limits=lambda previous: constraints_for(brand, campaign, hooks_per_concept=options.hooks_per_concept,
-                                                    previous=previous, packs=packs),
-            factory=factory, audit=audit, advance=lambda: progress.advance("concepts"))
+    try:
+        with timer("concepts"):
+            units = await governed_units(
+                brand, chosen, writer=writer, max_attempts=options.max_attempts, concurrency=options.concurrency,
+                check=check, factory=factory, audit=audit, advance=lambda: progress.advance("concepts"),
+                limits=lambda previous: constraints_for(brand, campaign, previous=previous, packs=packs,
+                                                        hooks_per_concept=options.hooks_per_concept))
+    finally:
+        embed_pool.shutdown(wait=False)
 
     embedder.save()
     with timer("dedupe"):
@@ -231,6 +256,26 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
         audit.append_in(session, kinds.RUN_FINISHED, run_id, "system", {"by_status": summary.by_status})
     _finish_audit(factory, options)
     return RunResult(summary, out_dir, brand, concepts, verdicts, outputs)
+
+
+@dataclass
+class _Warm:
+    embedder: CachedEmbedder
+    packs: PackSet
+    pack_terms: tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def _pack_terms(brand: BrandObject) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(brand.avoid), tuple(brand.competitors)
+
+
+def _warm_governance(brand: BrandObject, options: RunOptions) -> _Warm:
+    """The slow, thread-safe part of building governance: the sentence model, the brand's reference
+    embeddings (left in the embedder's cache) and the compiled rule packs."""
+    embedder = default_embedder(options.cache_dir)
+    BrandProfile(brand, embedder)
+    Substantiator(brand, embedder)
+    return _Warm(embedder, load_packs(options.project_dir, brand), _pack_terms(brand))
 
 
 def _fingerprint(version: str, campaign: Campaign, options: RunOptions, writer: Writer,
