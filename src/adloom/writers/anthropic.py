@@ -14,18 +14,13 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 
 from adloom.errors import ConfigError, ProviderTimeout, WriterError
-from adloom.writers.structured import Completion, Message, ModelWriter, http_error, output_schema
+from adloom.writers.structured import Completion, Message, ModelWriter, http_error, import_sdk, output_schema
 
 __all__ = ["AnthropicWriter"]
 
 
 def _sdk() -> Any:
-    try:
-        import anthropic
-    except ImportError as exc:
-        raise ConfigError('the anthropic writer needs the Anthropic SDK: pip install "adloom[anthropic]"',
-                          field="writer") from exc
-    return anthropic
+    return import_sdk("anthropic", "anthropic", "the anthropic writer")
 
 
 class AnthropicWriter(ModelWriter):

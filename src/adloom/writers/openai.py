@@ -20,6 +20,7 @@ from adloom.writers.structured import (
     ModelWriter,
     SchemaUnsupported,
     http_error,
+    import_sdk,
     output_schema,
 )
 
@@ -27,12 +28,7 @@ __all__ = ["LMStudioWriter", "LlamaCppWriter", "OllamaWriter", "OpenAIWriter", "
 
 
 def _sdk() -> Any:
-    try:
-        import openai
-    except ImportError as exc:
-        raise ConfigError('the openai writers need the OpenAI SDK: pip install "adloom[openai]"',
-                          field="writer") from exc
-    return openai
+    return import_sdk("openai", "openai", "the openai writers")
 
 
 class OpenAIWriter(ModelWriter):

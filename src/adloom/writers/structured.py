@@ -11,6 +11,7 @@ What one call sent and got back is collected in an ``Exchange`` held in a contex
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from abc import abstractmethod
@@ -25,7 +26,7 @@ from typing import Any, ClassVar, Literal, cast
 
 from pydantic import BaseModel, ValidationError
 
-from adloom.errors import OutputInvalid, ProviderTimeout, RateLimited, WriterError
+from adloom.errors import ConfigError, OutputInvalid, ProviderTimeout, RateLimited, WriterError
 from adloom.ingest.injection import instruction_flags
 from adloom.types import ConceptDraft
 from adloom.writers.base import OutT, Task, Writer
@@ -316,3 +317,11 @@ class ModelWriter(Writer):
 def _is_fatal(exc: WriterError) -> bool:
     text = exc.message
     return "rejected the API key" in text or "not found" in text
+
+
+def import_sdk(module: str, extra: str, who: str) -> Any:
+    """A vendor SDK, imported only when its writer is used; a missing extra is a fix-it message."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise ConfigError(f'{who} needs the {module} SDK: pip install "adloom[{extra}]"', field="writer") from exc
