@@ -1,13 +1,18 @@
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
 from typer.testing import CliRunner
 
 from adloom.brand.yamlio import load_brand
 from adloom.cli.brand import app
+from adloom.store.db import make_engine
+from adloom.store.tables import AuditEventRow
 from tests.conftest import EXAMPLE_BRAND
 
 runner = CliRunner()
@@ -50,6 +55,12 @@ def test_approve_claim_needs_evidence_then_records_who_and_when(folder: Path) ->
     approved = next(c for c in load_brand(folder / "brand.yaml").claims if c.id == claim)
     assert approved.approved and approved.approved_by == "ana" and approved.approved_at is not None
     assert approved.evidence == "Member survey RW-S-2026, n=1,200"
+    # the approval is an audit event on the new brand version, naming who approved it
+    factory = sessionmaker(make_engine(os.environ["ADLOOM_DATABASE_URL"]))
+    with factory() as session:
+        event = session.scalars(select(AuditEventRow).where(AuditEventRow.kind == "brand.claim_approved")).one()
+    assert event.actor == "user:ana" and event.subject == load_brand(folder / "brand.yaml").version()
+    assert event.payload is not None and event.payload["claim"] == claim
     diff = runner.invoke(app, ["diff", str(folder)])
     assert diff.exit_code == 0, diff.output
     assert f"~ claims[{claim}].approved: false -> true" in diff.stdout

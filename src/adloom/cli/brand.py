@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
+from adloom.audit import AuditLog, kinds
 from adloom.brand.diff import diff_brands, format_diff
 from adloom.brand.resolve import BRAND_FILE, ResolvedBrand, extract_brand, resolve_brand, write_brand
 from adloom.brand.yamlio import dump_brand, load_brand
@@ -146,10 +147,17 @@ def approve_claim(folder: FolderArg,
         claims = [approved if c.id == claim.id else c for c in brand.claims]
         updated = brand.model_copy(update={"claims": claims})
         write_brand(folder, updated)
-        with transaction(_store(folder)) as session:
+        factory = _store(folder)
+        with transaction(factory) as session:
             if brand_store.get_version(session, brand.version()) is None:
                 brand_store.record_version(session, brand, [])
             brand_store.record_version(session, updated, [], parent=brand.version())
+            # subject: the new brand version, so every concept written from it traces back to this approval
+            AuditLog(factory).append_in(session, kinds.BRAND_CLAIM_APPROVED, updated.version(),
+                                        f"user:{approved.approved_by}", {
+                                            "claim": approved.id, "statement": approved.statement,
+                                            "evidence": approved.evidence, "by": approved.approved_by,
+                                            "previous_version": brand.version()})
         typer.echo(f"approved claim {claim.id}: {claim.statement}")
         typer.echo(f"brand version {brand.version()} -> {updated.version()}")
 
