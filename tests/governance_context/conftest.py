@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from adloom.governance.embeddings import CachedEmbedder, ModelUnavailable, OnnxMiniLM
+from adloom.governance.embeddings import CachedEmbedder, OnnxMiniLM
 from adloom.governance.governor import Governor
 from adloom.types import Campaign
 
@@ -11,10 +11,8 @@ from .corpus import example_brand
 
 @pytest.fixture(scope="session")
 def model() -> CachedEmbedder:
-    try:
-        return CachedEmbedder(OnnxMiniLM())
-    except ModelUnavailable as exc:
-        pytest.skip(f"sentence model not installed: {exc}")
+    # the model is a declared dependency: a missing or altered model file is a failure, never a skip
+    return CachedEmbedder(OnnxMiniLM())
 
 
 @pytest.fixture(scope="session")

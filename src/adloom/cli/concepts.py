@@ -10,7 +10,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from adloom.cli.common import ProjectOpt, cli_errors, console, store_for
-from adloom.errors import ConfigError
 from adloom.store import concepts as concept_store
 from adloom.store.db import transaction
 
@@ -26,9 +25,7 @@ def list_concepts(
 ) -> None:
     """Concepts of a run: id, angle, segment, status, attempts, first hook."""
     with transaction(store_for(project)) as session:
-        row = concept_store.get_run(session, run_id) if run_id else concept_store.latest_run(session)
-        if row is None:
-            raise ConfigError("no finished run in this project yet: run `adloom run FOLDER` first")
+        row = concept_store.run_or_latest(session, run_id)
         concepts = concept_store.run_concepts(session, row.id)
     table = Table(title=f"run {row.id}")
     for col in ("id", "angle", "segment", "status", "attempts", "first hook"):

@@ -173,9 +173,7 @@ def export(
     """Write a stored run's report, concepts.jsonl and bulk CSVs again (e.g. after brand or review edits)."""
     factory = store_for(project)
     with transaction(factory) as session:
-        row = concept_store.get_run(session, run_id) if run_id else concept_store.latest_run(session)
-        if row is None:
-            raise ConfigError("no finished run in this project yet: run `adloom run FOLDER` first")
+        row = concept_store.run_or_latest(session, run_id)
         summary = RunSummary.model_validate(row.summary)
         concepts = concept_store.run_concepts(session, row.id)
         verdicts = concept_store.verdicts_for(session, [c.id for c in concepts])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 
 from adloom.errors import BrandInputError
+from adloom.ingest.result import IngestResult
 
 
 def decode_utf8(raw: bytes, relpath: str) -> str:
@@ -23,3 +24,14 @@ def decode_utf8(raw: bytes, relpath: str) -> str:
 def looks_binary(raw: bytes) -> bool:
     """NUL bytes never occur in text files worth reading; they mark images, archives, office files."""
     return b"\x00" in raw[:8192]
+
+
+def free_text(raw: bytes, relpath: str, what: str) -> str | IngestResult:
+    """The decoded text of a free-text input, or a warning result that skips it (losing one document is
+    recoverable, so binary content or bad encoding warns instead of stopping the run)."""
+    if looks_binary(raw):
+        return IngestResult.warning(relpath, f"binary content, not {what}; skipped")
+    try:
+        return decode_utf8(raw, relpath)
+    except BrandInputError as exc:
+        return IngestResult.warning(relpath, f"{exc.message}; skipped")

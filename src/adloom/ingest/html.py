@@ -7,8 +7,7 @@ from pathlib import PurePosixPath
 
 import trafilatura
 
-from adloom.errors import BrandInputError
-from adloom.ingest.decode import decode_utf8, looks_binary
+from adloom.ingest.decode import free_text
 from adloom.ingest.result import IngestResult, make_document
 from adloom.ingest.sections import split_sections
 from adloom.types import DocumentKind, Provenance
@@ -19,12 +18,9 @@ _MARKUP = re.compile(r"<\s*(?:!doctype|html|head|body|p|div|h[1-6]|main|article|
 
 def read_html_file(raw: bytes, relpath: str, *, kind: DocumentKind = "website") -> IngestResult:
     """A .html file from the brand folder; anything that is not really HTML is a warning, not an error."""
-    if looks_binary(raw):
-        return IngestResult.warning(relpath, "binary content, not HTML; skipped")
-    try:
-        html = decode_utf8(raw, relpath)
-    except BrandInputError as exc:
-        return IngestResult.warning(relpath, f"{exc.message}; skipped")
+    html = free_text(raw, relpath, "HTML")
+    if isinstance(html, IngestResult):
+        return html
     return read_html(html, Provenance(file=relpath), kind=kind)
 
 

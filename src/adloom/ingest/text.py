@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from adloom.errors import BrandInputError
-from adloom.ingest.decode import decode_utf8, looks_binary
+from adloom.ingest.decode import free_text
 from adloom.ingest.result import IngestResult, make_document
 from adloom.ingest.sections import split_sections
 from adloom.types import DocumentKind, Provenance
 
 
 def read_text(raw: bytes, relpath: str, *, kind: DocumentKind = "product_doc") -> IngestResult:
-    if looks_binary(raw):
-        return IngestResult.warning(relpath, "binary content, not a text document; skipped")
-    try:
-        text = decode_utf8(raw, relpath)
-    except BrandInputError as exc:
-        # free text: losing one doc is recoverable, so warn instead of stopping the run
-        return IngestResult.warning(relpath, f"{exc.message}; skipped")
+    text = free_text(raw, relpath, "a text document")
+    if isinstance(text, IngestResult):
+        return text
     stem = PurePosixPath(relpath).stem
     documents = [
         make_document(kind, section.text,

@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from adloom.errors import BrandInputError
-from adloom.ingest.decode import decode_utf8, looks_binary
+from adloom.ingest.decode import free_text
 from adloom.ingest.result import IngestResult, make_document
 from adloom.types import Document, IngestWarning, Provenance
 
@@ -33,12 +32,9 @@ class Turn:
 
 
 def read_transcript(raw: bytes, relpath: str) -> IngestResult:
-    if looks_binary(raw):
-        return IngestResult.warning(relpath, "binary content, not a transcript; skipped")
-    try:
-        text = decode_utf8(raw, relpath)
-    except BrandInputError as exc:
-        return IngestResult.warning(relpath, f"{exc.message}; skipped")
+    text = free_text(raw, relpath, "a transcript")
+    if isinstance(text, IngestResult):
+        return text
     warnings: list[IngestWarning] = []
     suffix = PurePosixPath(relpath).suffix.lower()
     if suffix in (".vtt", ".srt"):

@@ -225,7 +225,8 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
         concepts, summary.suppressed_duplicates = dedupe.suppress_near_duplicates([u.concept for u in units])
     if options.verify_writer is not None:
         with timer("verify"):
-            concepts = await _second_opinions(concepts, brand, campaign, options.verify_writer, factory, run_id)
+            concepts = await _second_opinions(concepts, brand, campaign, options.verify_writer, factory, run_id,
+                                              audit)
     with transaction(factory) as session:
         for concept in concepts:
             concept_store.update_concept_payload(session, concept)
@@ -303,11 +304,10 @@ def _finish_audit(factory: sessionmaker[Session], options: RunOptions) -> None:
 
 
 async def _second_opinions(concepts: list[Concept], brand: BrandObject, campaign: Campaign, reviewer: Writer,
-                           factory: sessionmaker[Session], run_id: str) -> list[Concept]:
+                           factory: sessionmaker[Session], run_id: str, audit: AuditLog) -> list[Concept]:
     """A second model reviews each approved concept; a disagreement sends it to the human desk."""
     reviewer = wrap(reviewer, factory=factory, run_id=run_id)
     out = []
-    audit = AuditLog(factory)
     for concept in concepts:
         finding = await second_opinion(concept, brand=brand, campaign=campaign, writer=reviewer)
         if finding is not None:

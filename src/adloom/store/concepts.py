@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from adloom.errors import InputError, NotFound
+from adloom.errors import ConfigError, InputError, NotFound
 from adloom.store.tables import ConceptRow, RunConceptRow, RunRow, VerdictRow
 from adloom.types import Concept, RunSummary, Verdict, sha256_file
 
@@ -91,6 +91,14 @@ def get_run(session: Session, run_id: str) -> RunRow:
     row = session.get(RunRow, run_id)
     if row is None:
         raise NotFound(f"no run '{run_id}'")
+    return row
+
+
+def run_or_latest(session: Session, run_id: str | None) -> RunRow:
+    """The named run, or the latest finished one; a clear error when the project has none yet."""
+    row = get_run(session, run_id) if run_id else latest_run(session)
+    if row is None:
+        raise ConfigError("no finished run in this project yet: run `adloom run FOLDER` first")
     return row
 
 

@@ -14,7 +14,15 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 
 from adloom.errors import ConfigError, ProviderTimeout, WriterError
-from adloom.writers.structured import Completion, Message, ModelWriter, http_error, import_sdk, output_schema
+from adloom.writers.structured import (
+    Completion,
+    Message,
+    ModelWriter,
+    http_error,
+    import_sdk,
+    output_schema,
+    sdk_error_message,
+)
 
 __all__ = ["AnthropicWriter"]
 
@@ -61,7 +69,7 @@ class AnthropicWriter(ModelWriter):
         except anthropic.APIConnectionError as exc:
             raise ProviderTimeout(f"{self.id}: cannot reach {self.base_url}: {exc.__cause__ or exc}") from exc
         except anthropic.APIStatusError as exc:
-            raise http_error(self.id, exc.status_code, _message(exc), exc.response.headers,
+            raise http_error(self.id, exc.status_code, sdk_error_message(exc), exc.response.headers,
                              self.base_url) from exc
         except anthropic.AnthropicError as exc:
             raise WriterError(f"{self.id}: unusable reply from {self.base_url}: {exc}") from exc
@@ -76,11 +84,3 @@ class AnthropicWriter(ModelWriter):
                           output_tokens=response.usage.output_tokens, finish_reason=response.stop_reason,
                           raw=response.model_dump(mode="json"))
 
-
-def _message(exc: Any) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and inner.get("message"):
-            return str(inner["message"])
-    return str(exc.message)

@@ -22,6 +22,7 @@ from adloom.writers.structured import (
     http_error,
     import_sdk,
     output_schema,
+    sdk_error_message,
 )
 
 __all__ = ["LMStudioWriter", "LlamaCppWriter", "OllamaWriter", "OpenAIWriter", "VLLMWriter"]
@@ -78,7 +79,7 @@ class OpenAIWriter(ModelWriter):
         except openai.APIStatusError as exc:
             if exc.status_code == 400 and self.schema_mode == "json_schema" and "response_format" in str(exc):
                 raise SchemaUnsupported(str(exc)) from exc
-            raise http_error(self.id, exc.status_code, _message(exc), exc.response.headers,
+            raise http_error(self.id, exc.status_code, sdk_error_message(exc), exc.response.headers,
                              self.base_url) from exc
         except openai.OpenAIError as exc:     # e.g. a body that is not a chat completion at all
             raise WriterError(f"{self.id}: unusable reply from {self.base_url}: {exc}") from exc
@@ -97,14 +98,6 @@ class OpenAIWriter(ModelWriter):
                           output_tokens=int(usage.get("completion_tokens") or 0),
                           finish_reason=choice.get("finish_reason"), raw=body)
 
-
-def _message(exc: Any) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and inner.get("message"):
-            return str(inner["message"])
-    return str(exc.message)
 
 
 class OllamaWriter(OpenAIWriter):

@@ -325,3 +325,13 @@ def import_sdk(module: str, extra: str, who: str) -> Any:
         return importlib.import_module(module)
     except ImportError as exc:
         raise ConfigError(f'{who} needs the {module} SDK: pip install "adloom[{extra}]"', field="writer") from exc
+
+
+def sdk_error_message(exc: Any) -> str:
+    """The provider's own error message from an SDK status error (OpenAI and Anthropic share the shape)."""
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])
+    return str(exc.message)
