@@ -25,6 +25,7 @@ TRICKY = [
     RuleSpec(6, (), (r"(\w+) \1",)),                                    # backreference
     RuleSpec(7, ("sale", "kilo", "in stock"), (r"\bnow\b",), word_boundary=False),
     RuleSpec(8, (), (r"only\s{2}left", r"ends\nsoon", r"\d+\s?%\s+off")),
+    RuleSpec(9, (), (r"^only", r"off\W?$", r"left.{0,4}ends")),           # anchors; a span that could cross fields
 ]
 NOISE = ["the", "our", "pillow", "now", "today", "not", "guaranteed", "results", "Kelvin", "stock", "cafe",
          "bestseller", "sales", "x", "123", "ok", "é", "ẞ", "İ", "ı", "ſ", "K", "ς", "Σ", "’", "—", "€", "🔥",
@@ -80,6 +81,27 @@ def test_compiled_and_python_engines_agree_on_a_large_generated_corpus() -> None
     assert not disagreements, disagreements[:3]
     assert {m.key for found in expected for m in found} >= set(range(len(TRICKY))), "exercise every tricky rule"
     assert sum(map(len, expected)) > 10_000
+
+
+def test_scanning_a_concepts_fields_together_equals_scanning_each() -> None:
+    # scan_many joins plain fields and maps each match end to its field; anchors and cross-field
+    # candidates must not change a single span
+    specs = TRICKY + pack_specs()
+    fast = compile_matcher(specs, engine="hyperscan")
+    slow = compile_matcher(specs, engine="python")
+    texts = corpus(specs, 6000, seed=7)
+    plain = [" ".join(t.split()) for t in texts]         # printable single-spaced: the joined path
+    rng = random.Random(3)
+    for pool in (texts, plain):
+        at = 0
+        while at < len(pool):
+            n = rng.randint(1, 60)
+            group = pool[at:at + n]
+            at += n
+            want = [slow.scan(t) for t in group]
+            assert fast.scan_many(group) == want, group
+            assert slow.scan_many(group) == want
+    assert sum(1 for t in plain if compile_matcher(TRICKY[9:], engine="python").scan(t)) > 50
 
 
 def test_reference_engine_equals_the_plain_rule_regexes() -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
-from adloom.governance.fields import text_fields
+from adloom.governance.fields import TextField, text_fields
 from adloom.governance.lexicon import TermMatcher
 from adloom.governance.rules import finding
 from adloom.types import BrandObject, Campaign, Concept, Finding
@@ -20,12 +21,13 @@ def _matcher(terms: tuple[str, ...]) -> TermMatcher:
     return TermMatcher(terms)
 
 
-def check(concept: Concept, brand: BrandObject, campaign: Campaign) -> list[Finding]:
+def check(concept: Concept, brand: BrandObject, campaign: Campaign,
+          fields: Sequence[TextField] | None = None) -> list[Finding]:
     if concept.draft is None:
         return []
     avoid, competitors = _matcher(tuple(brand.avoid)), _matcher(tuple(brand.competitors))
     out: list[Finding] = []
-    for field in text_fields(concept.draft):
+    for field in text_fields(concept.draft) if fields is None else fields:
         for hit in avoid.find(field.text):
             out.append(finding(
                 "brand.avoid", f"'{hit.text}' is on the brand's avoid list", field=field.path,

@@ -9,11 +9,13 @@ Whether the claim is used in the right sense is left to the later semantic layer
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from adloom.governance.fields import text_fields
+from adloom.governance.fields import TextField, join_texts, text_fields
 from adloom.governance.lexicon import Hit, TermMatcher
 from adloom.governance.rules import finding
 from adloom.types import BrandObject, Campaign, Claim, Concept, Finding
@@ -66,8 +68,13 @@ class _Family:
     def family(self, hit: Hit) -> int:
         return self.of[hit.term.casefold()]
 
-    def backed(self, claims: list[Claim]) -> set[int]:
-        return {self.family(h) for c in claims for h in self.matcher.find(c.statement)}
+    def backed(self, claims: list[Claim]) -> frozenset[int]:
+        return self._backed(tuple(c.statement for c in claims))
+
+    @lru_cache(maxsize=256)      # noqa: B019 - two module-level instances, never freed anyway
+    def _backed(self, statements: tuple[str, ...]) -> frozenset[int]:
+        """Per set of approved statements, not per concept: they change only when a claim is approved."""
+        return frozenset(self.family(h) for s in statements for h in self.matcher.find(s))
 
 
 _SUPERLATIVES = _Family(SUPERLATIVE_FAMILIES)
@@ -83,47 +90,81 @@ def _closest(text: str, approved: list[Claim]) -> str:
     return f"Remove it, or use the approved claim {best.id}: '{best.statement}'."
 
 
-def _fact_numbers(brand: BrandObject, approved: list[Claim]) -> set[float]:
+def _fact_numbers(brand: BrandObject, approved: list[Claim]) -> frozenset[float]:
     texts = [c.statement for c in approved] + [brand.name]
     texts += [f"{o.name} {o.terms} {o.ends or ''}" for o in brand.offers]
     texts += [f"{p.name} {p.price or ''}" for p in brand.products]
-    return {value for t in texts for _s, _e, value in numbers(t)}
+    return _numbers_in(tuple(texts))
 
 
-def check(concept: Concept, brand: BrandObject, campaign: Campaign) -> list[Finding]:
+@lru_cache(maxsize=256)
+def _numbers_in(texts: tuple[str, ...]) -> frozenset[float]:
+    return frozenset(value for t in texts for _s, _e, value in numbers(t))
+
+
+@dataclass
+class _FieldHits:
+    superlatives: list[Hit] = field(default_factory=list)
+    numbers: list[tuple[int, int, float]] = field(default_factory=list)
+    health: list[Hit] = field(default_factory=list)
+    idioms: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _field_hits(fields: list[TextField]) -> list[_FieldHits]:
+    """What each field holds, found in one regex pass per pattern over all fields joined (the hot path)."""
+    joined = join_texts([f.text for f in fields])
+    if joined is None:   # a field holds the separator: field by field
+        return [_FieldHits(_SUPERLATIVES.matcher.find(f.text), numbers(f.text), _HEALTH.matcher.find(f.text),
+                           [m.span() for m in _IDIOMS.finditer(f.text)]) for f in fields]
+    out = [_FieldHits() for _ in fields]
+    for hit in _SUPERLATIVES.matcher.find(joined.text):
+        i, start, end = joined.locate(hit.start, hit.end)
+        out[i].superlatives.append(Hit(start, end, hit.term, hit.text))
+    for hit in _HEALTH.matcher.find(joined.text):
+        i, start, end = joined.locate(hit.start, hit.end)
+        out[i].health.append(Hit(start, end, hit.term, hit.text))
+    for start, end, value in numbers(joined.text):
+        i, start, end = joined.locate(start, end)
+        out[i].numbers.append((start, end, value))
+    for m in _IDIOMS.finditer(joined.text):
+        i, start, end = joined.locate(*m.span())
+        out[i].idioms.append((start, end))
+    return out
+
+
+def check(concept: Concept, brand: BrandObject, campaign: Campaign,
+          fields: Sequence[TextField] | None = None) -> list[Finding]:
+    """``fields``: the draft's ``text_fields`` when the caller has them already."""
     if concept.draft is None:
         return []
     approved = brand.approved_claims()
     known_numbers = _fact_numbers(brand, approved)
     backed_superlatives = _SUPERLATIVES.backed(approved)
     backed_health = _HEALTH.backed(approved)
+    audience = [f for f in (text_fields(concept.draft) if fields is None else fields) if f.audience and f.text]
     out: list[Finding] = []
-    for field in text_fields(concept.draft):
-        if not field.audience:
-            continue
-        text = field.text
-        superlatives = _SUPERLATIVES.matcher.find(text)
-        for start, end, value in numbers(text):
+    for text_field, hits in zip(audience, _field_hits(audience), strict=True):
+        text, superlatives = text_field.text, hits.superlatives
+        for start, end, value in hits.numbers:
             # "#1" / "No. 1" is reported once, as a superlative
             if value not in known_numbers and not any(h.start <= start < h.end for h in superlatives):
                 out.append(finding(
                     "claims.number_unbacked", f"'{text[start:end]}' is not in any approved claim",
-                    field=field.path, span=(start, end), excerpt=text[start:end],
+                    field=text_field.path, span=(start, end), excerpt=text[start:end],
                     fix_hint=_closest(text, approved)))
         for hit in superlatives:
             if _SUPERLATIVES.family(hit) not in backed_superlatives:
                 out.append(finding(
                     "claims.superlative_unbacked",
                     f"superlative '{hit.text}' is not backed by an approved claim",
-                    field=field.path, span=(hit.start, hit.end), excerpt=hit.text,
+                    field=text_field.path, span=(hit.start, hit.end), excerpt=hit.text,
                     fix_hint=_closest(text, approved)))
-        idioms = [m.span() for m in _IDIOMS.finditer(text)]
-        for hit in _HEALTH.matcher.find(text):
-            if any(s <= hit.start < e for s, e in idioms) or _HEALTH.family(hit) in backed_health:
+        for hit in hits.health:
+            if any(s <= hit.start < e for s, e in hits.idioms) or _HEALTH.family(hit) in backed_health:
                 continue
             out.append(finding(
                 "claims.health_unbacked", f"health word '{hit.text}' is not backed by an approved claim",
-                field=field.path, span=(hit.start, hit.end), excerpt=hit.text,
+                field=text_field.path, span=(hit.start, hit.end), excerpt=hit.text,
                 fix_hint=_closest(text, approved)))
     approved_ids = {c.id for c in approved}
     all_ids = {c.id for c in brand.claims}

@@ -6,12 +6,16 @@ Paths: ``hooks[h3].text``, ``scripts[30].beats[2].voiceover``, ``copy.meta[h2].h
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from adloom.types import ConceptDraft, GoogleRSACopy, MetaCopy, TikTokCopy
 
-__all__ = ["TextField", "copy_path", "text_fields"]
+__all__ = ["SEPARATOR", "Joined", "TextField", "copy_path", "join_texts", "text_fields"]
+
+# Joins field texts for one regex pass over a whole concept: no term, number or idiom pattern matches it
+SEPARATOR = "\x00"
 
 
 @dataclass(frozen=True)
@@ -70,3 +74,27 @@ def text_fields(draft: ConceptDraft) -> Iterator[TextField]:
         yield TextField(f"brief.hook_options[{i}]", option, True)
     for i, item in enumerate(brief.do):
         yield TextField(f"brief.do[{i}]", item, False)
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Texts joined by ``SEPARATOR``, so one regex pass finds what a pass per text would, with the spans
+    mapped back to (text index, local start, local end)."""
+
+    text: str
+    starts: tuple[int, ...]
+
+    def locate(self, start: int, end: int) -> tuple[int, int, int]:
+        i = bisect_right(self.starts, start) - 1
+        return i, start - self.starts[i], end - self.starts[i]
+
+
+def join_texts(texts: Sequence[str]) -> Joined | None:
+    """None when a text holds the separator itself (undecodable input): the caller scans text by text."""
+    starts, at = [], 0
+    for text in texts:
+        if SEPARATOR in text:
+            return None
+        starts.append(at)
+        at += len(text) + 1
+    return Joined(SEPARATOR.join(texts), tuple(starts))

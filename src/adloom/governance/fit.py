@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -60,7 +61,9 @@ def _band(value: float, lo: float, hi: float) -> float:
     return float(min(1.0, max(0.0, (value - lo) / (hi - lo))))
 
 
+@lru_cache(maxsize=65536)
 def _syllables(word: str) -> int:
+    """Cached: copy is drawn from a few thousand words, read again in every concept."""
     w = word.lower().rstrip("e")
     return max(1, len(_VOWELS.findall(w)))
 

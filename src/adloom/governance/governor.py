@@ -42,9 +42,10 @@ def layer_checks(brand: BrandObject, *, project_dir: Path | None, packs: Any | N
     except ImportError:
         return CORE_CHECKS, ""
     pack_set = packs if packs is not None else load_packs(project_dir, brand)
+    pack_set.matcher        # noqa: B018 - compiled (or loaded) now, not inside the first verdict
     checks = (Check("structure", structure.VERSION, structure.check), Check("limits", limits.VERSION, limits.check),
-              Check("claims", claims.VERSION, claims.check),
-              Check("packs", pack_set.version, lexical_check(pack_set)))
+              Check("claims", claims.VERSION, claims.check, takes_fields=True),
+              Check("packs", pack_set.version, lexical_check(pack_set), takes_fields=True))
     return checks, pack_set.version
 
 
@@ -89,10 +90,10 @@ class Governor:
         fits = fit.fit_texts(self.profile, headlines)
         out = []
         for concept, f, s, score in zip(concepts, fields, spans, fits, strict=True):
-            findings, _ = run_checks(concept, self.brand, self.campaign, self.checks)
+            findings, _ = run_checks(concept, self.brand, self.campaign, self.checks, fields=f)
             out.append(self._judge(concept.id, concept.attempt, findings, f, s, score, max_attempts,
-                                   lambda cats, recs, c=concept: policy_input(
-                                       c, self.brand, self.campaign, categories=cats, claims=recs)))
+                                   lambda cats, recs, c=concept, f=f: policy_input(
+                                       c, self.brand, self.campaign, categories=cats, claims=recs, fields=f)))
         return out
 
     def embedding_texts(self, concepts: Sequence[Concept]) -> list[str]:

@@ -34,6 +34,8 @@ def _is_emoji(ch: str) -> bool:
 def emoji_spans(text: str) -> list[tuple[int, int]]:
     """Spans of runs of emoji characters (a flag or ZWJ sequence is one run)."""
     spans: list[tuple[int, int]] = []
+    if text.isascii():      # every emoji block lies above U+2000
+        return spans
     for i, ch in enumerate(text):
         if not _is_emoji(ch):
             continue
@@ -116,7 +118,8 @@ def _google(base: str, copy: GoogleRSACopy) -> list[Finding]:
 def _tiktok(base: str, copy: TikTokCopy) -> list[Finding]:
     field = f"{base}.ad_text"
     out = _length("tiktok", "ad_text", field, copy.ad_text, required=True)
-    bad = [(i, i + 1) for i, ch in enumerate(copy.ad_text) if ch in platforms.TIKTOK_FORBIDDEN_CHARS]
+    bad = ([(i, i + 1) for i, ch in enumerate(copy.ad_text) if ch in platforms.TIKTOK_FORBIDDEN_CHARS]
+           if any(ch in copy.ad_text for ch in platforms.TIKTOK_FORBIDDEN_CHARS) else [])
     for start, end in sorted(bad + emoji_spans(copy.ad_text)):
         out.append(finding("limits.tiktok_forbidden_char",
                            "TikTok ad text may not contain emoji, '#', '{' or '}'", field=field,

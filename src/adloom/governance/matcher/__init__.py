@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
@@ -34,6 +35,8 @@ class Engine(Protocol):
     name: str
 
     def scan(self, text: str) -> list[Match]: ...
+
+    def scan_many(self, texts: Sequence[str]) -> list[list[Match]]: ...
 
 
 @dataclass
@@ -56,6 +59,10 @@ class Matcher:
     def scan(self, text: str) -> list[Match]:
         """Every match of every rule, sorted by (start, end, rule key)."""
         return self.engine.scan(text)
+
+    def scan_many(self, texts: Sequence[str]) -> list[list[Match]]:
+        """``[self.scan(t) for t in texts]``; an engine may scan them together (one call per concept)."""
+        return self.engine.scan_many(texts)
 
 
 @dataclass

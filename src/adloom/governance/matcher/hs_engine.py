@@ -14,6 +14,12 @@ that matches. Two databases keep that true while compiling fast:
 
 For the usual ad text (printable ASCII, single spaces) ``fold(text)`` is just ``text.lower()``, which the
 case-insensitive regexes read the same as the text, so a third database holding both runs one scan instead.
+That database reports every match end (no ``HS_FLAG_SINGLEMATCH``), so ``scan_many`` can scan all of a
+concept's fields joined by NUL in one call and send each candidate rule to the field its match ends in: a
+match of the real rule inside a field ends inside that field, and the widened (pre-filter) pattern matches
+wherever the rule does, so no candidate is lost; candidates a widened match invents across fields fail
+verification. Rules with anchors (``^``, ``$``, ``\\A``, ``\\Z``) could match a field alone but not inside the
+joined text, so in that mode they are verified on every field.
 
 ``HS_FLAG_SOM_LEFTMOST`` is not used: it cannot be combined with ``HS_FLAG_PREFILTER``, raises compile time
 and memory, and gives byte offsets of one match per end offset, not ``re``'s non-overlapping character spans.
@@ -26,12 +32,18 @@ from __future__ import annotations
 import json
 import os
 import re
+import re._constants as _sre  # the parsed-regex opcodes, to find anchors
+import re._parser as _sre_parse
 import tempfile
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import hyperscan as hs
 
+from adloom.governance.fields import join_texts
 from adloom.governance.matcher.fold import fold
 from adloom.governance.matcher.python_engine import PythonEngine
 from adloom.governance.matcher.spec import Match, RuleSpec
@@ -45,6 +57,16 @@ _REGEX_UNSAFE = re.compile(r"[\x1c-\x1f]|(?![\x00-\x7f])[\w\s]")
 _ASCII_UNSAFE = re.compile(r"[\x1c-\x1f]")
 # escapes that name non-ASCII code points, which the two dialects read differently
 _NON_ASCII_ESCAPE = re.compile(r"\\[xuUN]")
+
+
+def _dialects_differ(regex: str) -> bool:
+    """Whether Hyperscan (UTF-8, no Unicode properties) may read the regex differently from ``re``: escapes
+    naming code points, and non-ASCII characters other than caseless symbols. A curly apostrophe or a dash
+    is one code point with no case in both dialects, so "alzheimer['’]s" is safe to pre-filter."""
+    if _NON_ASCII_ESCAPE.search(regex):
+        return True
+    return any(ord(ch) > 127 and not (unicodedata.category(ch)[0] in "PS" and ch.lower() == ch == ch.upper())
+               for ch in regex)
 
 
 def _db(exprs: list[tuple[bytes, int]], flags: int, *, literal: bool) -> hs.Database:
@@ -79,6 +101,31 @@ def _collect(rule: int, _start: int, _end: int, _flags: int, found: object) -> N
     found.add(rule)  # type: ignore[attr-defined]  # always the scan's set: typed object by the stubs
 
 
+def _collect_ends(rule: int, _start: int, end: int, _flags: int, found: object) -> None:
+    found.append((end, rule))  # type: ignore[attr-defined]  # always the scan's list
+
+
+# may match a field alone but not the same field inside the joined text
+_ANCHORS = {_sre.AT_BEGINNING, _sre.AT_END, _sre.AT_BEGINNING_STRING, _sre.AT_END_STRING}
+
+
+def _anchored(regex: str) -> bool:
+    """Whether the regex holds ``^``, ``$``, ``\\A`` or ``\\Z`` (parsed, so ``[^a]`` and ``\\$`` are not)."""
+    try:
+        stack: list[Any] = [_sre_parse.parse(regex).data]
+    except re.error:
+        return True
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _sre_parse.SubPattern):
+            stack.append(item.data)
+        elif isinstance(item, tuple | list):
+            if len(item) == 2 and item[0] is _sre.AT and item[1] in _ANCHORS:
+                return True
+            stack.extend(item)
+    return False
+
+
 _DBS = ("literals", "regexes", "combined")
 _Built = tuple[dict[str, hs.Database | None], list[int], list[int]]
 
@@ -87,7 +134,8 @@ def _combined(lits: list[tuple[bytes, int]], rx: list[tuple[bytes, int]]) -> hs.
     if not lits and not rx:
         return None
     exprs = [(re.escape(e.decode()).encode(), k) for e, k in lits] + rx
-    flags = [hs.HS_FLAG_UTF8 | hs.HS_FLAG_SINGLEMATCH] * len(lits) + [_REGEX_FLAGS] * len(rx)
+    # every match end, not one per rule: ``scan_many`` maps ends to fields
+    flags = [hs.HS_FLAG_UTF8] * len(lits) + [_REGEX_FLAGS & ~hs.HS_FLAG_SINGLEMATCH] * len(rx)
     db = hs.Database(mode=hs.HS_MODE_BLOCK)
     db.compile(expressions=[e for e, _k in exprs], ids=[k for _e, k in exprs], elements=len(exprs), flags=flags)
     return db
@@ -105,6 +153,7 @@ class HyperscanEngine:
             self.compiled = True
         dbs, self.always, self.regex_rules = loaded
         self.literals, self.regexes, self.combined = dbs["literals"], dbs["regexes"], dbs["combined"]
+        self.anchored = sorted({s.key for s in specs for r in s.regexes if _anchored(r)} - set(self.always))
         if self.compiled:
             self._save(cache_dir, fingerprint)
 
@@ -118,7 +167,7 @@ class HyperscanEngine:
                     lits.append((fold(term).encode(), s.key))
                 except UnicodeEncodeError:      # a lone surrogate in a term: verify that rule always
                     always.add(s.key)
-        always |= {s.key for s in specs if any(not r.isascii() or _NON_ASCII_ESCAPE.search(r) for r in s.regexes)}
+        always |= {s.key for s in specs if any(_dialects_differ(r) for r in s.regexes)}
         rx = [(r.encode(), s.key) for s in specs if s.key not in always for r in s.regexes]
         regex_db, refused = _compile_regexes(rx)
         rx = [(e, k) for e, k in rx if k not in refused]
@@ -130,7 +179,8 @@ class HyperscanEngine:
 
     @staticmethod
     def _paths(cache_dir: Path, fingerprint: str) -> dict[str, Path]:
-        return {name: cache_dir / f"hs-{fingerprint}.{name}" for name in (*_DBS, "json")}
+        # hs3: symbols in regexes pre-filtered; the combined database reports every match end (hs-: one per rule)
+        return {name: cache_dir / f"hs3-{fingerprint}.{name}" for name in (*_DBS, "json")}
 
     def _load(self, cache_dir: Path | None, fingerprint: str) -> _Built | None:
         if cache_dir is None:
@@ -185,6 +235,32 @@ class HyperscanEngine:
         if not found:
             return []
         return self.reference.verify(text, sorted(found))
+
+
+    def scan_many(self, texts: Sequence[str]) -> list[list[Match]]:
+        """``[self.scan(t) for t in texts]``, with the plain fields (printable ASCII, single spaces) scanned
+        in one call over their NUL-joined text."""
+        out: list[list[Match]] = [[] for _ in texts]
+        plain = [i for i, t in enumerate(texts) if t and t.isascii() and t.isprintable() and "  " not in t]
+        for i in sorted(set(range(len(texts))) - set(plain)):
+            out[i] = self.scan(texts[i])
+        if not plain or self.combined is None:
+            for i in plain:
+                out[i] = self.scan(texts[i])
+            return out
+        joined = join_texts([texts[i] for i in plain])
+        assert joined is not None     # printable text holds no NUL
+        ends: list[tuple[int, int]] = []
+        self.combined.scan(joined.text.lower().encode(), match_event_handler=_collect_ends, context=ends)
+        candidates: list[set[int]] = [set() for _ in plain]
+        for end, rule in ends:
+            candidates[bisect_right(joined.starts, end - 1) - 1].add(rule)
+        every = set(self.always) | set(self.anchored)
+        for slot, i in enumerate(plain):
+            found = candidates[slot] | every
+            if found:
+                out[i] = self.reference.verify(texts[i], sorted(found))
+        return out
 
 
 def _has_surrogate(text: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from adloom.governance.matcher.spec import Match, RuleSpec, ascii_lower_pattern, python_pattern
 
@@ -46,3 +47,6 @@ class PythonEngine:
         if not text:
             return []
         return self.verify(text, list(self.specs))
+
+    def scan_many(self, texts: Sequence[str]) -> list[list[Match]]:
+        return [self.scan(t) for t in texts]

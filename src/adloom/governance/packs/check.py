@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 
-from adloom.governance.fields import text_fields
+from adloom.governance.fields import TextField, text_fields
 from adloom.governance.packs.packset import Hit, PackSet
 from adloom.types import BrandObject, Campaign, Concept, Finding
 
 __all__ = ["CheckFn", "hit_finding", "lexical_check"]
 
 # the same shape as ``gate.CheckFn``; not imported from there so gate.py can import this module
-CheckFn = Callable[[Concept, BrandObject, Campaign], list[Finding]]
+CheckFn = Callable[..., list[Finding]]
 
 
 def _platform(path: str) -> str | None:
     """``copy.meta[h2].headline`` runs on Meta only; hooks, scripts and briefs run on every campaign platform."""
+    if not path.startswith("copy."):
+        return None
     for platform in ("meta", "google", "tiktok"):
         if path.startswith(f"copy.{platform}["):
             return platform
@@ -29,19 +31,17 @@ def hit_finding(hit: Hit, field: str) -> Finding:
 
 
 def lexical_check(packs: PackSet) -> CheckFn:
-    def check(concept: Concept, brand: BrandObject, campaign: Campaign) -> list[Finding]:
+    def check(concept: Concept, brand: BrandObject, campaign: Campaign,
+              fields: Sequence[TextField] | None = None) -> list[Finding]:
         if concept.draft is None:
             return []
-        vertical = campaign.vertical or brand.vertical
-        out: list[Finding] = []
-        for field in text_fields(concept.draft):
-            if not field.audience:
-                continue
+        audience = [f for f in (text_fields(concept.draft) if fields is None else fields) if f.audience and f.text]
+        every = list(campaign.platforms)
+        contexts: list[tuple[str, Collection[str] | None]] = []
+        for field in audience:
             platform = _platform(field.path)
-            platforms = [platform] if platform else list(campaign.platforms)
-            for hit in packs.scan_context(field.text, platforms=platforms, countries=campaign.countries,
-                                          vertical=vertical):
-                out.append(hit_finding(hit, field.path))
-        return out
+            contexts.append((field.text, [platform] if platform else every))
+        hits = packs.scan_fields(contexts, countries=campaign.countries, vertical=campaign.vertical or brand.vertical)
+        return [hit_finding(hit, field.path) for field, found in zip(audience, hits, strict=True) for hit in found]
 
     return check

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -105,12 +105,21 @@ class PackSet:
         several countries gets the strictest severity any of them asks for."""
         if not text:
             return []
+        return self.scan_fields([(text, platforms)], countries=countries, vertical=vertical)[0]
+
+    def scan_fields(self, fields: Sequence[tuple[str, Collection[str] | None]], *,
+                    countries: Collection[str] | None = None, vertical: str | None = None) -> list[list[Hit]]:
+        """``scan_context`` for many texts that share countries and vertical, each with its own platforms
+        (a concept's fields): the matcher may scan them in one call."""
         countries = [normalise(c) for c in countries] if countries else None
-        out: list[Hit] = []
-        for m in self.matcher.scan(text):
-            c = self._rules[m.key]
-            if not c.applies(c, platforms, countries, vertical):
-                continue
-            out.append(Hit(c.rule.id, c.pack.ref, c.severity(platforms, countries, vertical), c.rule.category,
-                           m.start, m.end, text[m.start:m.end], c.rule.fix_hint, c.rule.description))
+        out: list[list[Hit]] = []
+        for (text, platforms), matches in zip(fields, self.matcher.scan_many([t for t, _p in fields]), strict=True):
+            hits: list[Hit] = []
+            for m in matches:
+                c = self._rules[m.key]
+                if not c.applies(c, platforms, countries, vertical):
+                    continue
+                hits.append(Hit(c.rule.id, c.pack.ref, c.severity(platforms, countries, vertical), c.rule.category,
+                                m.start, m.end, text[m.start:m.end], c.rule.fix_hint, c.rule.description))
+            out.append(hits)
         return out
