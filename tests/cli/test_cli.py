@@ -109,3 +109,21 @@ def test_schema_lists_and_prints(tmp_path: Path) -> None:
     assert code == 0 and len(list((tmp_path / "s").glob("*.schema.json"))) >= 12
     code, out = invoke("schema", "Nope")
     assert code == 2
+
+
+def test_recheck_shows_which_stored_concepts_a_new_pack_reroutes(project: Path) -> None:
+    code, out = invoke("run", str(project / "restwave"), "--no-render", "--out", str(project / "out"),
+                       "--project", str(project))
+    assert code == 0, out
+    code, out = invoke("concepts", "recheck", "--project", str(project))
+    assert code == 0 and "0 of 15 concepts would be routed differently" in out, out
+    (project / "packs").mkdir()
+    (project / "packs" / "house.yaml").write_text(
+        'id: house\nversion: "1"\ndescription: a rule added after the run\nrules:\n'
+        '  - id: house.no_your\n    description: the word your is now off limits\n    category: general\n'
+        '    severity: block\n    terms: [your]\n    fix_hint: Say the.\n    source: house style\n'
+        '    checked: 2026-11-22\n', encoding="utf-8")
+    code, out = invoke("concepts", "recheck", "--project", str(project), "--jobs", "2")
+    assert code == 0, out
+    changed = int(out.split(" of 15 concepts would be routed differently")[0].split()[-1])
+    assert changed > 0 and "house.no_your" in out, out

@@ -1,17 +1,25 @@
-"""`adloom concepts list|show`: what the store holds, per run."""
+"""`adloom concepts list|show|recheck`: what the store holds, per run, and how today's rules judge it."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import typer
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from adloom.cli.common import ProjectOpt, cli_errors, console, store_for
+from adloom.errors import NotFound
+from adloom.governance.embeddings import default_embedder
+from adloom.governance.governor import Governor
+from adloom.governance.pool import GovernorPool
+from adloom.store import brands as brand_store
 from adloom.store import concepts as concept_store
 from adloom.store.db import transaction
+from adloom.types import Campaign, RunSummary, Verdict
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -72,3 +80,65 @@ def show(
         for f in verdict.findings:
             console.print(escape(f"    {f.severity} {f.rule_id} {f.field}: '{f.excerpt}' — {f.fix_hint}"),
                           highlight=False)
+
+
+@app.command("recheck")
+@cli_errors
+def recheck(
+    run_id: str = typer.Option(None, "--run", help="Run id (default: the latest finished run)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (one per core is fastest)."),
+    project: Path = ProjectOpt,
+) -> None:
+    """Judge a run's stored concepts again under today's packs and policies; show whose route would change.
+
+    Read-only: nothing is stored. The question it answers after a rule pack or policy update: which of the
+    creatives already made (and maybe live) would now be routed differently, and why.
+    """
+    with transaction(store_for(project)) as session:
+        row = concept_store.run_or_latest(session, run_id)
+        summary = RunSummary.model_validate(row.summary)
+        brand = brand_store.get_version(session, row.brand_version)
+        concepts = [c for c in concept_store.run_concepts(session, row.id) if c.draft is not None]
+        stored = concept_store.verdicts_for(session, [c.id for c in concepts])
+    if brand is None:
+        raise NotFound(f"brand version {row.brand_version} of run {row.id} is not in the store")
+    campaign = summary.campaign or Campaign()
+    cache = project / ".adloom" / "cache" / "embeddings"
+    verdicts: list[Verdict] = []
+    with Progress(TextColumn("recheck"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bars:
+        task = bars.add_task("recheck", total=len(concepts))
+        step = 50
+        if jobs > 1:
+            with GovernorPool(brand, campaign, workers=jobs, project_dir=project, cache_dir=cache) as pool:
+                for at in range(0, len(concepts), step):
+                    verdicts += pool.verdicts(concepts[at:at + step])
+                    bars.advance(task, len(concepts[at:at + step]))
+        else:
+            governor = Governor.build(brand, campaign, project_dir=project,
+                                      embedder=default_embedder(cache))
+            for at in range(0, len(concepts), step):
+                verdicts += governor.verdicts(concepts[at:at + step])
+                bars.advance(task, len(concepts[at:at + step]))
+    table = Table(title=f"run {row.id}: {len(concepts)} concepts judged again")
+    for col in ("id", "angle", "segment", "was", "now"):
+        table.add_column(col)
+    table.add_column("new findings", overflow="fold")     # rule ids in full, wrapped, never cut
+    changed = 0
+    causes: Counter[str] = Counter()
+    for concept, verdict in zip(concepts, verdicts, strict=True):
+        before = stored.get(concept.id) or []
+        was = before[-1].route if before else "-"
+        old_rules = {f.rule_id for f in before[-1].findings} if before else set()
+        new_rules = sorted({f.rule_id for f in verdict.findings} - old_rules)
+        if was != verdict.route or new_rules:
+            changed += was != verdict.route
+            causes.update(new_rules)
+            table.add_row(concept.id[:10], concept.angle.id, concept.segment_id, was, verdict.route,
+                          escape(", ".join(new_rules)))
+    console.print(table)
+    if causes:
+        console.print("new findings by rule: " + escape(", ".join(f"{r} ({n})" for r, n in causes.most_common())),
+                      highlight=False)
+    console.print(f"{changed} of {len(concepts)} concepts would be routed differently today "
+                  f"(checks: {escape(json.dumps(verdicts[0].checks) if verdicts else '{}')})", highlight=False)
