@@ -31,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from adloom.governance import substantiation
 from adloom.governance.embeddings import CachedEmbedder, OnnxMiniLM
 from adloom.governance.governor import Governor
 from adloom.governance.pool import GovernorPool
@@ -123,6 +124,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         texts = list(dict.fromkeys(g.embedding_texts(one_set + pool_set)))
         _rate("embedding, batched (texts of the next 2 rows)", len(texts), lambda: embedder.embed(texts), "texts")
         embedder.save()
+        # listing what to embed read every text's claim sentences; forget them, so the verdicts below
+        # read them again, as the pool's workers (other processes) must
+        substantiation._SPANS.clear()
         one = _rate("full verdict, 1 process, embeddings batched", n, lambda: batched(g, one_set))
         start = time.perf_counter()
         with GovernorPool(brand, campaign, workers=args.workers, cache_dir=cache) as pool:

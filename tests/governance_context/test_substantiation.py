@@ -59,3 +59,34 @@ def test_spans_already_reported_are_not_repeated(sub: Substantiator) -> None:
                                   "Skip the rest of the guesswork."])
 def test_words_ending_in_est_are_not_superlatives(text: str) -> None:
     assert not claim_spans([TextField("copy", text, True)])
+
+
+def test_reading_many_texts_together_equals_reading_each_sentence() -> None:
+    # claim spans of new texts are found with one pass per pattern over all their sentences joined;
+    # the reference reads each sentence alone
+    import random
+
+    from adloom.governance import substantiation as sub
+
+    pieces = ["The quietest massager", "runs 6 hours", "2x faster than ice", "reduces soreness", "the best",
+              "No. 1 rated", "put it to the test", "better sleep", "treat yourself", "less pain than before",
+              "our most trusted kit", "1,000 users", "50 % off", "clinically shown", "just a routine", "Really",
+              "world's first", "more than 3 sizes", "ten minutes a day"]
+    rng = random.Random(4)
+    texts = list(dict.fromkeys(
+        "".join(rng.choice(pieces) + rng.choice([". ", "! ", "? ", " ", ", ", "\n"]) for _ in range(rng.randint(1, 6)))
+        for _ in range(800)))
+    sub._SPANS.clear()
+    sub._read(texts)
+    found = 0
+    for text in texts:
+        want = []
+        for m in sub._SENTENCE.finditer(text):
+            sentence = m.group().strip()
+            kinds = sub._sentence_kinds(sentence) if sentence else set()
+            if kinds:
+                start = m.start() + m.group().index(sentence)
+                want.append((start, start + len(sentence), sentence, tuple(k for k in sub._KINDS if k in kinds)))
+        assert sub._SPANS[text] == tuple(want), text
+        found += len(want)
+    assert found > 1000

