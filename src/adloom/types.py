@@ -11,9 +11,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import rfc8785
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from adloom import jcs
 from adloom.platforms import PLATFORMS as ALL_PLATFORMS
 from adloom.platforms import Platform
 
@@ -28,7 +28,7 @@ ClaimKind = Literal["numeric", "superlative", "comparative", "health", "testimon
 
 def content_hash(data: Any, length: int = 16) -> str:
     """SHA-256 over RFC 8785 canonical JSON; the version of anything we hash."""
-    return hashlib.sha256(rfc8785.dumps(data)).hexdigest()[:length]
+    return hashlib.sha256(jcs.dumps(data)).hexdigest()[:length]
 
 
 def sha256_file(path: Path) -> str:

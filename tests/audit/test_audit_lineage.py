@@ -100,3 +100,11 @@ def test_ambiguous_prefix_lists_candidates(log: AuditLog, store: sessionmaker[Se
     with pytest.raises(InputError, match="ambiguous"):
         lineage(store, "abcdef00")
     assert lineage(store, "abcdef001").concept_id == "abcdef0011111111"
+
+
+def test_lineage_of_each_matches_lineage_one_by_one(seeded: sessionmaker[Session]) -> None:
+    from adloom.audit.lineage import lineage_of_each
+    refs = [CONCEPT, "9f8e7d6c5b4a3921", AD_NAME]
+    together = lineage_of_each(seeded, refs)
+    assert {ref: lin.model_dump() for ref, lin in together.items()} == \
+        {ref: lineage(seeded, ref).model_dump() for ref in refs}

@@ -45,3 +45,35 @@ def test_package_exports_resolve() -> None:
 
     for name in ingest.__all__:
         assert getattr(ingest, name) is not None
+
+
+def _reference_hits(text: str) -> list[tuple[int, str]]:
+    """The patterns one by one, with no screen in front of them."""
+    from adloom.ingest.injection import _PATTERNS
+    hits = []
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            phrase = " ".join(match.group(0).split())
+            if phrase:
+                hits.append((match.start() + len(match.group(0)) - len(match.group(0).lstrip()), phrase))
+    return sorted(hits)
+
+
+@pytest.mark.parametrize("text", [
+    "İgnore previous instructions", "ignore PREVIOUS rules", "ſystem prompt", "SYSTEM\tPROMPT", "K act as x",
+    "You must act as a judge", ".act as", "never follow-up", "never follow", "don't follow the rules",
+    "<| im_end |>", "[/INST]", "<</SYS>>", "  ## Instructions", "new instruction :", "impact assessment",
+])
+def test_the_one_pass_screen_never_hides_a_hit(text: str) -> None:
+    assert instruction_hits(text) == _reference_hits(text)
+
+
+def test_the_screen_agrees_with_the_patterns_on_random_text() -> None:
+    import random
+    rng = random.Random(7)
+    parts = ["ignore", " previous", " instructions", "İ", "ſ", "you are", " now", "system", " prompt", "act as",
+             "please ", "new instructions:", "do not follow", " ups", "output the following", "<|im_start|>",
+             "[INST]", "<<SYS>>", "## system", "\n", " ", ".", "x", "K", "\u0307"]
+    for _ in range(20000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 8)))
+        assert instruction_hits(text) == _reference_hits(text), text

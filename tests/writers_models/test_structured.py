@@ -71,3 +71,28 @@ def test_retry_after_forms() -> None:
     assert parse_retry_after({"retry-after": "3"}) == 3.0
     assert parse_retry_after({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0
     assert parse_retry_after({}) is None
+
+
+def test_content_problems_one_pass_screen_matches_the_field_by_field_scan() -> None:
+    """The screen over all texts at once may only ever skip outputs that the full scan finds clean."""
+    import random
+
+    from adloom.writers.structured import _content_problems
+    rng = random.Random(11)
+    parts = ["https://x.example", "www.", "[a](b)", "http", "://", "ignore", " previous", " instructions",
+             "never follow", " ups", "act as", "İgnore", "ſystem prompt", "\n", " ", ".", "x", "##", "\x00"]
+
+    def text() -> str:
+        return "".join(rng.choice(parts) for _ in range(rng.randint(0, 5)))
+
+    def value(depth: int = 0) -> object:
+        roll = rng.random()
+        if depth > 3 or roll < 0.5:
+            return text()
+        if roll < 0.75:
+            return [value(depth + 1) for _ in range(rng.randint(0, 4))]
+        return {rng.choice(["a", "b", "url", "website"]) + str(i): value(depth + 1) for i in range(rng.randint(0, 4))}
+
+    for _ in range(20000):
+        data = value()
+        assert content_problems(data) == _content_problems(data, ""), data

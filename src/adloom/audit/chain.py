@@ -18,6 +18,7 @@ import rfc8785
 from pydantic import BaseModel, ConfigDict
 from pydantic_core import to_jsonable_python
 
+from adloom import jcs
 from adloom.errors import InputError
 
 GENESIS = "0" * 64          # prev_hash of the first event
@@ -65,7 +66,7 @@ def jsonable(payload: Any) -> dict[str, Any]:
 
 def canonical(payload: dict[str, Any]) -> bytes:
     try:
-        return rfc8785.dumps(payload)
+        return jcs.dumps(payload)
     except rfc8785.CanonicalizationError as exc:
         raise InputError(f"audit payload cannot be canonicalised (RFC 8785): {exc}") from exc
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -64,12 +65,22 @@ def lineages(factory: sessionmaker[Session], ref: str) -> list[Lineage]:
 
 def lineage(factory: sessionmaker[Session], ref: str) -> Lineage:
     """The lineage of the one concept ``ref`` names; ambiguous references are an error."""
+    return lineage_of_each(factory, [ref])[ref]
+
+
+def lineage_of_each(factory: sessionmaker[Session], refs: Sequence[str]) -> dict[str, Lineage]:
+    """``lineage`` of each of ``refs``, read in one session: the events they share (their brand version's,
+    with its document list) are read and checked once, not once per concept."""
+    shared: dict[str, list[LineageEvent]] = {}
+    out: dict[str, Lineage] = {}
     with factory() as session:
-        concept_ids, how = resolve(session, ref)
-        if len(concept_ids) > 1:
-            raise InputError(f"'{ref}' leads to {len(concept_ids)} concepts "
-                             f"({', '.join(concept_ids[:5])}{', …' if len(concept_ids) > 5 else ''})")
-        return _gather(session, ref, how, concept_ids[0])
+        for ref in refs:
+            concept_ids, how = resolve(session, ref)
+            if len(concept_ids) > 1:
+                raise InputError(f"'{ref}' leads to {len(concept_ids)} concepts "
+                                 f"({', '.join(concept_ids[:5])}{', …' if len(concept_ids) > 5 else ''})")
+            out[ref] = _gather(session, ref, how, concept_ids[0], shared)
+    return out
 
 
 def resolve(session: Session, ref: str) -> tuple[list[str], ResolvedBy]:
@@ -159,7 +170,8 @@ def _events(session: Session, where: str, params: dict[str, Any]) -> list[Lineag
     return out
 
 
-def _gather(session: Session, ref: str, how: ResolvedBy, concept_id: str) -> Lineage:
+def _gather(session: Session, ref: str, how: ResolvedBy, concept_id: str,
+            shared: dict[str, list[LineageEvent]] | None = None) -> Lineage:
     events = _events(session, "subject = :s", {"s": concept_id})
     if not events:
         raise NotFound(f"concept '{concept_id}' (from '{ref}') has no events in the audit log")
@@ -167,7 +179,10 @@ def _gather(session: Session, ref: str, how: ResolvedBy, concept_id: str) -> Lin
     brand_version = next((str(p["brand_version"]) for p in reversed(generated) if p.get("brand_version")),
                          None)
     if brand_version:
-        events += _events(session, "subject = :s", {"s": brand_version})
+        shared = {} if shared is None else shared
+        if brand_version not in shared:
+            shared[brand_version] = _events(session, "subject = :s", {"s": brand_version})
+        events += shared[brand_version]
     # No index reaches into the ads array, so scan export events as text — only those after the
     # concept's first event, since nothing can export a concept before it exists.
     cast = "CAST(payload AS TEXT)"

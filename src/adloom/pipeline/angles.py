@@ -151,7 +151,8 @@ def angles(brand: BrandObject, patterns: list[Pattern], *, n: int = 5, today: da
 
 async def chosen_angles(brand: BrandObject, patterns: list[Pattern], *, n: int, writer: Writer) -> list[Angle]:
     """The ranked angles, re-picked by a model writer when it can (within the ranked candidates only)."""
-    ranked = angles(brand, patterns, n=len(load_catalogue()))
+    catalogue = load_catalogue()
+    ranked = angles(brand, patterns, n=len(catalogue), catalogue=catalogue)
     if not supports(writer, AnglesTask):
         return ranked[:n]
     task = AnglesTask(brand=brand, candidates=ranked, n=n)

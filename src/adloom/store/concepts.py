@@ -75,9 +75,15 @@ def finish_run(session: Session, summary: RunSummary, concept_ids: Sequence[str]
         raise NotFound(f"no run '{summary.run_id}'")
     row.status, row.finished_at = status, summary.finished_at or now()
     row.summary = summary.model_dump(mode="json")
+    # one query for the rows already there (a merge per concept would be a query each)
+    rows = {r.concept_id: r for r in session.scalars(select(RunConceptRow)
+                                                     .where(RunConceptRow.run_id == summary.run_id))}
     for position, cid in enumerate(concept_ids):
-        session.merge(RunConceptRow(run_id=summary.run_id, concept_id=cid, position=position,
-                                    reused=int(cid in reused)))
+        link = rows.get(cid)
+        if link is None:
+            link = rows[cid] = RunConceptRow(run_id=summary.run_id, concept_id=cid)
+            session.add(link)
+        link.position, link.reused = position, int(cid in reused)
 
 
 def latest_run(session: Session, brand_slug: str | None = None) -> RunRow | None:

@@ -8,7 +8,8 @@ rate limits and call logging are wrappers around a writer (see ``writers.wrapper
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar, Generic, TypeVar
+from collections.abc import Iterable
+from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -52,3 +53,9 @@ class Writer(ABC):
     @abstractmethod
     async def run(self, task: Task[OutT]) -> OutT:
         """Return the task's ``output_type``; raise ``adloom.errors.WriterError`` subclasses on failure."""
+
+    def prepare(self, task_types: Iterable[type[Task[Any]]]) -> None:
+        """Do now the one-time work the first call of each task type would otherwise pay for (compiling
+        its prompt template, generating its output schema). Thread-safe: the driver calls it on a worker
+        thread while it waits for a model. Optional; a writer without such work does nothing."""
+        return None

@@ -8,7 +8,9 @@ differ, so the presets below set those and nothing else. The SDK is an optional 
 
 from __future__ import annotations
 
+import importlib
 import json
+from contextlib import suppress
 from typing import Any, ClassVar
 
 from pydantic import BaseModel
@@ -53,6 +55,11 @@ class OpenAIWriter(ModelWriter):
             raise ConfigError(f"no API key for '{self.id}': set ADLOOM_OPENAI_API_KEY or OPENAI_API_KEY",
                               field="writer") from exc
         self.base_url = str(self.client.base_url)
+        # the SDK imports its resource modules, and its HTTP layer anyio's asyncio backend, at the first
+        # call (~50 ms together): do it now, with the rest of the SDK's import, not in the run's first call
+        _ = self.client.chat.completions.with_raw_response
+        with suppress(ImportError):
+            importlib.import_module("anyio._backends._asyncio")
 
     def _response_format(self, output_type: type[BaseModel]) -> dict[str, Any] | None:
         if self.schema_mode == "json_schema":

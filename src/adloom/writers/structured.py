@@ -15,7 +15,7 @@ import importlib
 import json
 import re
 from abc import abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -27,11 +27,11 @@ from typing import Any, ClassVar, Literal, cast
 from pydantic import BaseModel, ValidationError
 
 from adloom.errors import ConfigError, OutputInvalid, ProviderTimeout, RateLimited, WriterError
-from adloom.ingest.injection import instruction_flags
+from adloom.ingest.injection import fold, has_instruction_like, instruction_flags
 from adloom.types import ConceptDraft
 from adloom.writers.base import OutT, Task, Writer
-from adloom.writers.prompts import render
-from adloom.writers.tasks import AngleList
+from adloom.writers.prompts import compile_template, render
+from adloom.writers.tasks import AngleList, BrandTask
 
 __all__ = ["Completion", "Exchange", "ModelWriter", "SchemaMode", "capture", "content_problems",
            "current_exchange", "extract_json", "http_error", "output_schema", "parse_output", "rate_limited",
@@ -43,6 +43,7 @@ Message = dict[str, str]
 # Fields where an address is the point (the brand's own site); everywhere else a link is a finding.
 URL_FIELDS = frozenset({"website", "url"})
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\[[^\]]*\]\([^)\s]+\)")
+_URL_NEEDED = re.compile(r"https?://|www\.|\]\(")    # in every _URL match, once folded (a fast screen)
 _THINK = re.compile(r"(?is)<think>.*?</think>")
 _FENCED = re.compile(r"(?s)```(?:json|JSON)?\s*(.*?)```")
 
@@ -127,17 +128,41 @@ def extract_json(text: str) -> Any:
 
 def content_problems(value: Any, path: str = "") -> list[str]:
     """Links and instruction-like text anywhere in a parsed output (model text is untrusted too)."""
-    problems: list[str] = []
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json")
+    # a screen over all the texts at once first: a clean output (the usual case) costs two fast searches,
+    # not eleven slow ones per string. Every match within one text contains a screened-for substring of
+    # that text, so joining them can only add false alarms (which the field-by-field scan then settles)
+    texts: list[str] = []
+    _collect_texts(value, texts)
+    joined = "\x00\n".join(texts)
+    if _URL_NEEDED.search(fold(joined)) is None and not has_instruction_like(joined):
+        return []
+    return _content_problems(value, path)
+
+
+def _collect_texts(value: Any, out: list[str]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not (key in URL_FIELDS and isinstance(item, str)):
+                _collect_texts(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_texts(item, out)
+    elif isinstance(value, str):
+        out.append(value)
+
+
+def _content_problems(value: Any, path: str) -> list[str]:
+    problems: list[str] = []
     if isinstance(value, dict):
         for key, item in value.items():
             if key in URL_FIELDS and isinstance(item, str):
                 continue
-            problems += content_problems(item, f"{path}.{key}" if path else str(key))
+            problems += _content_problems(item, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            problems += content_problems(item, f"{path}[{i}]")
+            problems += _content_problems(item, f"{path}[{i}]")
     elif isinstance(value, str):
         if _URL.search(value):
             problems.append(f"{path}: contains a link ({_URL.search(value).group(0)[:60]!r}); links are not allowed")  # type: ignore[union-attr]
@@ -263,6 +288,14 @@ class ModelWriter(Writer):
         self.max_tokens = max_tokens
         self.schema_mode: SchemaMode = schema_mode
         self._fatal: WriterError | None = None   # a bad key or model fails every later call the same way
+        # a run's first call (reading the brand) has no earlier wait to hide its one-time work behind;
+        # the driver prepares the other task types while that call is out
+        self.prepare((BrandTask,))
+
+    def prepare(self, task_types: Iterable[type[Task[Any]]]) -> None:
+        for task_type in task_types:
+            compile_template(task_type.template)
+            output_schema(task_type.output_type)
 
     def params(self) -> dict[str, Any]:
         """What besides the prompt shapes the output; part of the cache key and the stored row."""

@@ -15,7 +15,8 @@ import hashlib
 import json
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -58,6 +59,9 @@ class _Wrapper(Writer):
         self.id = inner.id
         self.model = getattr(inner, "model", None)
 
+    def prepare(self, task_types: Iterable[type[Task[Any]]]) -> None:
+        self.inner.prepare(task_types)
+
 
 # ---------------------------------------------------------------- records
 
@@ -93,6 +97,11 @@ class CallRecorder:
             session.add(row)
 
 
+# The cache key of the task being run, set by the cache wrapper for the wrappers inside it (the key is
+# the same for all of them: same writer id and parameters), so the recorder need not hash the task again.
+_KEY: ContextVar[tuple[Task[Any], str] | None] = ContextVar("adloom_writer_cache_key", default=None)
+
+
 class RecordingWriter(_Wrapper):
     """One stored row per call: tokens, cost, latency, the request and every reply, or the error."""
 
@@ -101,7 +110,8 @@ class RecordingWriter(_Wrapper):
         self.recorder = recorder
 
     async def run(self, task: Task[OutT]) -> OutT:
-        key = cache_key(self.inner, task)
+        known = _KEY.get()
+        key = known[1] if known is not None and known[0] is task else cache_key(self.inner, task)
         start = time.perf_counter()
         with capture() as exchange:
             try:
@@ -139,7 +149,11 @@ class CachedWriter(_Wrapper):
                 self.recorder.record(self.id, task, key, latency_ms=(time.perf_counter() - start) * 1000,
                                      cache_hit=True)
             return output
-        output = await self.inner.run(task)
+        token = _KEY.set((task, key))
+        try:
+            output = await self.inner.run(task)
+        finally:
+            _KEY.reset(token)
         try:
             with transaction(self.factory) as session:
                 session.add(WriterCacheRow(

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from pydantic import BaseModel
 
-__all__ = ["RenderedPrompt", "available_templates", "render", "source_hash", "untrusted"]
+__all__ = ["RenderedPrompt", "available_templates", "compile_template", "render", "source_hash", "untrusted"]
 
 _FENCE = "untrusted-data"
 
@@ -74,6 +74,11 @@ def available_templates() -> list[str]:
     """Every shipped template id@version."""
     return sorted(p.name.removesuffix(".j2") for p in resources.files(__package__).iterdir()
                   if p.name.endswith(".j2") and not p.name.startswith("_"))
+
+
+def compile_template(template_id: str) -> None:
+    """Compile (and keep) a template ahead of its first render; thread-safe."""
+    _env().get_template(template_id)
 
 
 def render(template_id: str, **context: Any) -> RenderedPrompt:
