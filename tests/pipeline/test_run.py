@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import gc
 import shutil
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from adloom.brand.yamlio import load_brand
 from adloom.naming import parse_ad_name
 from adloom.pipeline.run import RunOptions, RunResult, run
 from adloom.platforms import limit
@@ -108,3 +110,11 @@ async def test_audit_chain_verifies_after_a_run(brand_dir: Path, store: sessionm
     await _run(brand_dir, store, tmp_path)
     report = verify(store)
     assert report.ok and report.events > 30
+
+
+async def test_a_run_saves_its_brand_and_gives_the_heap_back_to_the_collector(
+        brand_dir: Path, store: sessionmaker[Session], tmp_path: Path) -> None:
+    frozen = gc.get_freeze_count()
+    result = await _run(brand_dir, store, tmp_path)
+    assert gc.get_freeze_count() == frozen
+    assert load_brand(brand_dir / "brand.yaml") == result.brand

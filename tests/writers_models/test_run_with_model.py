@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from adloom.brand.yamlio import load_brand
 from adloom.pipeline.run import RunOptions, RunResult, run
 from adloom.store.tables import WriterCallRow
 from adloom.types import Campaign
@@ -43,6 +44,9 @@ async def test_example_brand_through_a_model_server(openai_server: ModelServer, 
     assert result.summary.writer_usage["total"]["calls"] == calls
     report = result.outputs["report"].read_text()
     assert "Writer calls, tokens and cost" in report and f"<td>{calls}</td>" in report
+
+    # brand.yaml is written off the event loop, the offline extraction first: the model's reading is last
+    assert load_brand(folder / "brand.yaml") == result.brand
 
     again = await _run(folder, openai_server, store, tmp_path)
     assert again.summary.reused_run == result.summary.run_id

@@ -35,16 +35,18 @@ class ResolvedBrand:
     message: str
 
 
-def resolve_brand(folder: Path, documents: list[Document]) -> ResolvedBrand:
+def resolve_brand(folder: Path, documents: list[Document], *, save: bool = True) -> ResolvedBrand:
+    """``save=False`` leaves writing a fresh extraction (status "extracted" or "re-extracted") to the
+    caller, who calls ``write_brand`` with it (the driver does so off the event loop)."""
     path = folder / BRAND_FILE
     if not path.exists():
-        brand = extract_brand(folder, documents)
+        brand = extract_brand(folder, documents, save=save)
         return ResolvedBrand(brand, "extracted", f"extracted {path} (version {brand.version()})")
     current = load_brand(path)
     if current.sources_hash == sources_hash(documents):
         return ResolvedBrand(current, "unchanged", f"using {path} (version {current.version()})")
     if _unedited(folder):
-        brand = extract_brand(folder, documents, previous=current)
+        brand = extract_brand(folder, documents, previous=current, save=save)
         return ResolvedBrand(brand, "re-extracted", f"sources changed: re-extracted {path} "
                              f"(version {current.version()} -> {brand.version()}, approvals kept)")
     return ResolvedBrand(current, "kept-user-edits",
@@ -53,11 +55,13 @@ def resolve_brand(folder: Path, documents: list[Document]) -> ResolvedBrand:
 
 
 def extract_brand(folder: Path, documents: list[Document], *,
-                  previous: BrandObject | None = None) -> BrandObject:
-    """Extract from ``documents`` and write brand.yaml; ``previous`` carries approvals over."""
+                  previous: BrandObject | None = None, save: bool = True) -> BrandObject:
+    """Extract from ``documents`` and write brand.yaml (unless ``save=False``); ``previous`` carries
+    approvals over."""
     slug = previous.slug if previous is not None else brand_slug(folder, documents)
     brand = brand_object(documents, slug=slug, previous=previous)
-    write_brand(folder, brand)
+    if save:
+        write_brand(folder, brand)
     return brand
 
 

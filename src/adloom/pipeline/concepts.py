@@ -56,8 +56,12 @@ def concept_id(brand_version: str, angle: Angle, segment: Segment, writer_id: st
 
 async def governed_concept(brand: BrandObject, angle: Angle, segment: Segment, *, writer: Writer,
                            check: Check, constraints_for: ConstraintsFor, max_attempts: int,
-                           brand_version: str | None = None) -> GovernedConcept:
-    """``brand_version`` saves re-hashing the brand object when the caller already knows it."""
+                           brand_version: str | None = None,
+                           on_first_draft: Callable[[ConceptDraft | None], None] | None = None) -> GovernedConcept:
+    """``brand_version`` saves re-hashing the brand object when the caller already knows it.
+
+    ``on_first_draft`` hears the first draft (None when writing failed) before it is governed, so the
+    caller can start work that needs only the draft (the next segment's writer) while it is checked."""
     version = brand_version or brand.version()
     first = constraints_for([])
     cid = concept_id(version, angle, segment, writer.id, first)
@@ -82,7 +86,11 @@ async def governed_concept(brand: BrandObject, angle: Angle, segment: Segment, *
             # the unit fails with its reason stored; the rest of the run goes on
             result.concept = Concept(**base, attempt=attempt, status="failed", error=str(exc),
                                      created_at=datetime.now(UTC))
+            if attempt == 1 and on_first_draft is not None:
+                on_first_draft(None)
             return result
+        if attempt == 1 and on_first_draft is not None:
+            on_first_draft(draft)
         last_draft = draft
         concept = Concept(**base, attempt=attempt, status="review", draft=draft, created_at=datetime.now(UTC))
         verdict = await check(concept)

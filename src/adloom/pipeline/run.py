@@ -12,19 +12,20 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
 import adloom
-from adloom.audit import DEFAULT_REDACTOR, AuditLog, Lineage, NewEvent, kinds, lineage, prune_payloads, write_anchor
+from adloom.audit import DEFAULT_REDACTOR, AuditLog, Lineage, NewEvent, kinds, prune_payloads, write_anchor
+from adloom.audit.lineage import lineage_of_each
 from adloom.brand.resolve import resolve_brand, write_brand
 from adloom.errors import WriterError
 from adloom.governance.constraints import constraints_for
@@ -38,6 +39,7 @@ from adloom.ingest.fetch import FetchOptions
 from adloom.pipeline import angles as angles_stage
 from adloom.pipeline import brand as brand_stage
 from adloom.pipeline import dedupe, export, ingest
+from adloom.pipeline.background import EmbedBatcher, FilesBehind, frozen_heap, meanwhile
 from adloom.pipeline.events import asset_events, brand_version_event, export_event
 from adloom.pipeline.fanout import fill_counts, governed_units
 from adloom.platforms import Platform
@@ -57,11 +59,13 @@ from adloom.types import (
     content_hash,
     sha256_file,
 )
-from adloom.writers.base import Writer
+from adloom.writers.base import ConceptTask, Writer
 from adloom.writers.pricing import PriceTable, load_usage
-from adloom.writers.tasks import BrandTask, supports
+from adloom.writers.tasks import AnglesTask, BrandTask, RewriteTask, supports
 from adloom.writers.verify import apply_second_opinion, second_opinion
 from adloom.writers.wrappers import wrap
+
+T = TypeVar("T")
 
 
 class Progress(Protocol):
@@ -138,6 +142,18 @@ class _Timer:
 async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, campaign: Campaign,
               out_root: Path, options: RunOptions | None = None, progress: Progress | None = None,
               render_assets: RenderFn | None = None) -> RunResult:
+    with frozen_heap():
+        files = FilesBehind()
+        try:
+            return await _run(folder, factory=factory, writer=writer, campaign=campaign, out_root=out_root,
+                              options=options, progress=progress, render_assets=render_assets, files=files)
+        finally:
+            await files.drain()
+
+
+async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, campaign: Campaign,
+               out_root: Path, options: RunOptions | None, progress: Progress | None,
+               render_assets: RenderFn | None, files: FilesBehind) -> RunResult:
     options = options or RunOptions()
     progress = progress or NoProgress()
     audit = AuditLog(factory, redact=DEFAULT_REDACTOR if options.audit_redact else None)
@@ -148,20 +164,36 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
 
     progress.stage("ingest")
     ingested = await ingest.documents(folder, fetch=options.fetch)
-    resolved = resolve_brand(folder, ingested.documents)
+    resolved = resolve_brand(folder, ingested.documents, save=False)    # a fresh extraction: saved below
     brand = resolved.brand
+    extracted = resolved.status in ("extracted", "re-extracted")
     loop = asyncio.get_running_loop()
     warm_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adloom-warm")
-    warming: asyncio.Future[_Warm] | None = None
-    if resolved.status in ("extracted", "re-extracted") and supports(writer, BrandTask):
-        # a model reads the brand now: load the sentence model and compile the packs while it thinks
-        warming = loop.run_in_executor(warm_pool, partial(_warm_governance, brand, options))
+    warming: list[asyncio.Future[_Warm]] = []
+
+    def warm_up() -> None:
+        warming.append(loop.run_in_executor(warm_pool, partial(_warm_up, brand, options, writer)))
+
+    patterns: list[Pattern] = []
+
+    def pattern_library() -> None:
+        """The winners' library (the angle ranking and the fingerprint read it): the brand does not change it."""
+        if not patterns:
+            with transaction(factory) as session:
+                pattern_store.ensure_priors(session)
+                patterns.extend(pattern_store.load_patterns(session))
+
+    to_save: BrandObject | None = brand if extracted else None    # brand.yaml, written behind the run
+    if extracted and supports(writer, BrandTask):
+        # a model reads the brand now: save the offline extraction and warm up while it thinks
         try:
-            brand = await brand_stage.refined_brand(brand, ingested.documents, writer=writer)
-            write_brand(folder, brand)
+            brand = await meanwhile(brand_stage.refined_brand(brand, ingested.documents, writer=writer),
+                                     partial(files.submit, write_brand, folder, brand), warm_up, pattern_library)
+            to_save = brand     # saved while the model picks the angles
         except WriterError as exc:    # the model's reading is optional: the offline extraction stands
             ingested.warnings.append(IngestWarning(file="brand.yaml", message=f"model brand extraction failed, "
                                                    f"kept the offline extraction: {exc}"))
+            to_save = None
     version = brand.version()
     summary = RunSummary(run_id=run_id, brand_slug=brand.slug, brand_version=version, writer_id=writer.id,
                          started_at=started, documents=len(ingested.documents), warnings=ingested.warnings,
@@ -169,44 +201,60 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
     timer = _Timer(summary)
     summary.stage_seconds["ingest+brand"] = round((datetime.now(UTC) - started).total_seconds(), 4)
 
+    pattern_library()       # read while the model read the brand, if one did
     with transaction(factory) as session:
-        if brand_store.record_version(session, brand, [d.id for d in ingested.documents]):
-            audit.append_many_in(session, [brand_version_event(brand, version, resolved.status, ingested.documents)])
-        pattern_store.ensure_priors(session)
-        patterns = pattern_store.load_patterns(session)
         summary.fingerprint = _fingerprint(version, campaign, options, writer, patterns)
         earlier = None if options.force else concept_store.reusable_run(session, brand.slug, summary.fingerprint)
-        if earlier is not None:
-            audit.append_in(session, kinds.RUN_REUSED, earlier.run_id, "system", {"fingerprint": summary.fingerprint})
-        else:
-            concept_store.start_run(session, summary, str(out_root / brand.slug / run_id))
-            audit.append_in(session, kinds.RUN_STARTED, run_id, "system",
-                            {"brand_version": version, "writer": writer.id, "campaign": campaign.model_dump()})
+
+    def record_start() -> None:
+        """The brand version and the start (or reuse) of the run; for a model writer, stored while the
+        model picks the angles: nothing before the concepts reads them."""
+        with transaction(factory) as session:
+            if brand_store.record_version(session, brand, [d.id for d in ingested.documents]):
+                audit.append_many_in(session, [brand_version_event(brand, version, resolved.status,
+                                                                   ingested.documents)])
+            if earlier is not None:
+                audit.append_in(session, kinds.RUN_REUSED, earlier.run_id, "system",
+                                {"fingerprint": summary.fingerprint})
+            else:
+                concept_store.start_run(session, summary, str(out_root / brand.slug / run_id))
+                audit.append_in(session, kinds.RUN_STARTED, run_id, "system",
+                                {"brand_version": version, "writer": writer.id, "campaign": campaign.model_dump()})
+
+    jobs: list[Callable[[], object]] = [] if to_save is None else [partial(files.submit, write_brand, folder, to_save)]
     if earlier is not None:
+        for job in [*jobs, record_start]:
+            job()
         warm_pool.shutdown(wait=False)
         _finish_audit(factory, options)
         return _reused(factory, earlier, brand)
-    if warming is None:    # the angle pick (a model call for model writers) overlaps with this
-        warming = loop.run_in_executor(warm_pool, partial(_warm_governance, brand, options))
     out_dir = out_root / brand.slug / run_id
 
-    with timer("angles"):
-        chosen = await angles_stage.chosen_angles(brand, patterns, n=options.n_angles, writer=writer)
+    with timer("angles"):   # the angle pick (a model call for model writers) overlaps with the warm-up
+        picking = angles_stage.chosen_angles(brand, patterns, n=options.n_angles, writer=writer)
+        jobs += [*([] if warming else [warm_up]), record_start]
+        if supports(writer, AnglesTask):
+            chosen = await meanwhile(picking, *jobs)
+        else:
+            for job in jobs:
+                job()
+            chosen = await picking
     summary.angles = [a.id for a in chosen]
 
     with timer("governance"):   # rule packs compiled, policy bundle loaded, brand references embedded: once
-        warm = await warming
+        warm = await warming[0]
         warm_pool.shutdown(wait=False)
         embedder = warm.embedder
         packs = warm.packs if warm.pack_terms == _pack_terms(brand) else load_packs(options.project_dir, brand)
         # built here, on the event loop's thread: the regorus engine may only be used on the thread that made it
         governor = Governor.build(brand, campaign, project_dir=options.project_dir, embedder=embedder, packs=packs)
     embed_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adloom-embed")
+    # the sentence model releases the GIL: drafts' texts are embedded on a worker thread (drafts that
+    # arrive together in one call) while the loop keeps writing; the verdict then finds them cached
+    batcher = EmbedBatcher(embedder, embed_pool)
 
     async def check(concept: Concept) -> Verdict:
-        # the sentence model releases the GIL: embedding a draft's texts on a worker thread lets the event
-        # loop keep writing (or waiting on model calls) meanwhile; the verdict then finds them cached
-        await loop.run_in_executor(embed_pool, embedder.embed, governor.embedding_texts([concept]))
+        await batcher.embed(governor.embedding_texts([concept]))
         return governor.verdict(concept, max_attempts=options.max_attempts)
 
     progress.stage("concepts", total=len(chosen) * len(brand.segments))
@@ -227,9 +275,11 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
         with timer("verify"):
             concepts = await _second_opinions(concepts, brand, campaign, options.verify_writer, factory, run_id,
                                               audit)
+    as_stored = {u.concept.id: u.concept for u in units}
     with transaction(factory) as session:
         for concept in concepts:
-            concept_store.update_concept_payload(session, concept)
+            if concept is not as_stored.get(concept.id):    # changed since it was stored: dedupe, verify
+                concept_store.update_concept_payload(session, concept)
         verdicts = concept_store.verdicts_for(session, [c.id for c in concepts])
 
     assets: dict[str, list[Asset]] = {}
@@ -270,13 +320,18 @@ def _pack_terms(brand: BrandObject) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(brand.avoid), tuple(brand.competitors)
 
 
-def _warm_governance(brand: BrandObject, options: RunOptions) -> _Warm:
-    """The slow, thread-safe part of building governance: the sentence model, the brand's reference
-    embeddings (left in the embedder's cache) and the compiled rule packs."""
+def _warm_up(brand: BrandObject, options: RunOptions, writer: Writer) -> _Warm:
+    """One-time work done on a worker thread while a model thinks: the writer's prompts for the calls to
+    come, then the slow, thread-safe part of building governance: the sentence model, the brand's
+    reference embeddings (left in the embedder's cache) and the compiled rule packs."""
+    with suppress(Exception):   # only a head start: the same work fails again, and is reported, at the call
+        writer.prepare((AnglesTask, ConceptTask, RewriteTask))
     embedder = default_embedder(options.cache_dir)
     BrandProfile(brand, embedder)
     Substantiator(brand, embedder)
-    return _Warm(embedder, load_packs(options.project_dir, brand), _pack_terms(brand))
+    packs = load_packs(options.project_dir, brand)
+    packs.matcher           # noqa: B018 - compiled (or loaded from disk) here, not in the first verdict
+    return _Warm(embedder, packs, _pack_terms(brand))
 
 
 def _fingerprint(version: str, campaign: Campaign, options: RunOptions, writer: Writer,
@@ -320,4 +375,4 @@ async def _second_opinions(concepts: list[Concept], brand: BrandObject, campaign
 
 def lineages_of(factory: sessionmaker[Session], concepts: list[Concept]) -> dict[str, Lineage]:
     """Each concept's decision path so far, from the audit log, for the report."""
-    return {c.id: lineage(factory, c.id) for c in concepts}
+    return lineage_of_each(factory, [c.id for c in concepts])
