@@ -170,9 +170,13 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
     loop = asyncio.get_running_loop()
     warm_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adloom-warm")
     warming: list[asyncio.Future[_Warm]] = []
+    loading: list[asyncio.Future[CachedEmbedder]] = []
 
     def warm_up() -> None:
+        # in this order on the one warm-up thread: the packs are needed before the first concept is
+        # written, the sentence model only at the first verdict, a model call later
         warming.append(loop.run_in_executor(warm_pool, partial(_warm_up, brand, options, writer)))
+        loading.append(loop.run_in_executor(warm_pool, partial(_warm_embedder, brand, options)))
 
     patterns: list[Pattern] = []
 
@@ -241,19 +245,26 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
             chosen = await picking
     summary.angles = [a.id for a in chosen]
 
-    with timer("governance"):   # rule packs compiled, policy bundle loaded, brand references embedded: once
+    with timer("governance"):   # rule packs compiled or loaded: once, before the first concept is written
         warm = await warming[0]
-        warm_pool.shutdown(wait=False)
-        embedder = warm.embedder
         packs = warm.packs if warm.pack_terms == _pack_terms(brand) else load_packs(options.project_dir, brand)
-        # built here, on the event loop's thread: the regorus engine may only be used on the thread that made it
-        governor = Governor.build(brand, campaign, project_dir=options.project_dir, embedder=embedder, packs=packs)
     embed_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adloom-embed")
-    # the sentence model releases the GIL: drafts' texts are embedded on a worker thread (drafts that
-    # arrive together in one call) while the loop keeps writing; the verdict then finds them cached
-    batcher = EmbedBatcher(embedder, embed_pool)
+
+    async def governance() -> tuple[Governor, EmbedBatcher]:
+        """Built when the first draft needs it (the sentence model may still be loading while the first
+        concepts are written), on the event loop's thread: regorus may only run on the thread that made it."""
+        embedder = await loading[0]
+        governor = Governor.build(brand, campaign, project_dir=options.project_dir, embedder=embedder, packs=packs)
+        # the sentence model releases the GIL: drafts' texts are embedded on a worker thread (drafts that
+        # arrive together in one call) while the loop keeps writing; the verdict then finds them cached
+        return governor, EmbedBatcher(embedder, embed_pool)
+
+    governing: list[asyncio.Task[tuple[Governor, EmbedBatcher]]] = []     # one, made by the first check
 
     async def check(concept: Concept) -> Verdict:
+        if not governing:
+            governing.append(asyncio.ensure_future(governance()))
+        governor, batcher = await governing[0]
         await batcher.embed(governor.embedding_texts([concept]))
         return governor.verdict(concept, max_attempts=options.max_attempts)
 
@@ -267,8 +278,9 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
                                                         hooks_per_concept=options.hooks_per_concept))
     finally:
         embed_pool.shutdown(wait=False)
+        warm_pool.shutdown(wait=False)
 
-    embedder.save()
+    (await loading[0]).save()
     with timer("dedupe"):
         concepts, summary.suppressed_duplicates = dedupe.suppress_near_duplicates([u.concept for u in units])
     if options.verify_writer is not None:
@@ -311,7 +323,6 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
 
 @dataclass
 class _Warm:
-    embedder: CachedEmbedder
     packs: PackSet
     pack_terms: tuple[tuple[str, ...], tuple[str, ...]]
 
@@ -322,16 +333,21 @@ def _pack_terms(brand: BrandObject) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def _warm_up(brand: BrandObject, options: RunOptions, writer: Writer) -> _Warm:
     """One-time work done on a worker thread while a model thinks: the writer's prompts for the calls to
-    come, then the slow, thread-safe part of building governance: the sentence model, the brand's
-    reference embeddings (left in the embedder's cache) and the compiled rule packs."""
+    come and the compiled rule packs."""
     with suppress(Exception):   # only a head start: the same work fails again, and is reported, at the call
         writer.prepare((AnglesTask, ConceptTask, RewriteTask))
+    packs = load_packs(options.project_dir, brand)
+    packs.matcher           # noqa: B018 - compiled (or loaded from disk) here, not in the first verdict
+    return _Warm(packs, _pack_terms(brand))
+
+
+def _warm_embedder(brand: BrandObject, options: RunOptions) -> CachedEmbedder:
+    """The slow, thread-safe part of building governance: the sentence model and the brand's reference
+    embeddings (left in the embedder's cache)."""
     embedder = default_embedder(options.cache_dir)
     BrandProfile(brand, embedder)
     Substantiator(brand, embedder)
-    packs = load_packs(options.project_dir, brand)
-    packs.matcher           # noqa: B018 - compiled (or loaded from disk) here, not in the first verdict
-    return _Warm(embedder, packs, _pack_terms(brand))
+    return embedder
 
 
 def _fingerprint(version: str, campaign: Campaign, options: RunOptions, writer: Writer,
