@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tests.writers_models.server
 
+from adloom.governance import embeddings
 from adloom.pipeline.run import RunOptions, RunResult, run
 from adloom.store.db import open_store
 from adloom.types import Campaign
@@ -53,6 +54,9 @@ async def _one(work: Path, folder_name: str, base_url: str | None, concurrency: 
         shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns(".adloom", "brand.yaml"))
     store_dir = store_dir or folder.parent
     factory = open_store(f"sqlite:///{store_dir / 'adloom.db'}")
+    # each run starts with the sentence model's in-process cache empty, as a new process would: the
+    # offline run's drafts resemble the fake server's (it answers with the same formula writer)
+    embeddings._DEFAULT.clear()
     model = (OpenAIWriter("some-model", base_url=base_url, api_key="test-key") if base_url else FormulaWriter())
     start = time.perf_counter()     # the driver wraps the writer: cache, retries, one stored row per call
     result = await run(folder, factory=factory, writer=model, campaign=Campaign(), out_root=work / "out",

@@ -128,6 +128,9 @@ def envelope(protocol: Protocol, request: dict[str, Any], text: str) -> dict[str
 def _handler(server: ModelServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # headers and body go out as two writes: with Nagle's algorithm on, the body then waits for the
+        # client's delayed ACK (~40 ms on a kept-alive connection), which no real model server adds
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:   # quiet
             pass
