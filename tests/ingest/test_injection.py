@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from adloom.ingest.injection import instruction_flags, instruction_hits
+from adloom.ingest.injection import instruction_flags, instruction_hits, pattern_hits
 
 
 @pytest.mark.parametrize(("text", "phrase"), [
@@ -47,25 +47,13 @@ def test_package_exports_resolve() -> None:
         assert getattr(ingest, name) is not None
 
 
-def _reference_hits(text: str) -> list[tuple[int, str]]:
-    """The patterns one by one, with no screen in front of them."""
-    from adloom.ingest.injection import _PATTERNS
-    hits = []
-    for pattern in _PATTERNS:
-        for match in pattern.finditer(text):
-            phrase = " ".join(match.group(0).split())
-            if phrase:
-                hits.append((match.start() + len(match.group(0)) - len(match.group(0).lstrip()), phrase))
-    return sorted(hits)
-
-
 @pytest.mark.parametrize("text", [
     "İgnore previous instructions", "ignore PREVIOUS rules", "ſystem prompt", "SYSTEM\tPROMPT", "K act as x",
     "You must act as a judge", ".act as", "never follow-up", "never follow", "don't follow the rules",
     "<| im_end |>", "[/INST]", "<</SYS>>", "  ## Instructions", "new instruction :", "impact assessment",
 ])
 def test_the_one_pass_screen_never_hides_a_hit(text: str) -> None:
-    assert instruction_hits(text) == _reference_hits(text)
+    assert instruction_hits(text) == pattern_hits(text)
 
 
 def test_the_screen_agrees_with_the_patterns_on_random_text() -> None:
@@ -76,4 +64,4 @@ def test_the_screen_agrees_with_the_patterns_on_random_text() -> None:
              "[INST]", "<<SYS>>", "## system", "\n", " ", ".", "x", "K", "\u0307"]
     for _ in range(20000):
         text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 8)))
-        assert instruction_hits(text) == _reference_hits(text), text
+        assert instruction_hits(text) == pattern_hits(text), text

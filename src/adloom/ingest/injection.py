@@ -52,8 +52,11 @@ def has_instruction_like(text: str) -> bool:
 
 def instruction_hits(text: str) -> list[tuple[int, str]]:
     """(character offset, matched phrase) for each instruction-like match, in text order."""
-    if not has_instruction_like(text):
-        return []
+    return pattern_hits(text) if has_instruction_like(text) else []
+
+
+def pattern_hits(text: str) -> list[tuple[int, str]]:
+    """The patterns one by one, with no screen in front of them (the reference the screen must agree with)."""
     hits = []
     for pattern in _PATTERNS:
         for match in pattern.finditer(text):
