@@ -13,8 +13,6 @@ from adloom.governance.matcher.fold import fold
 from adloom.governance.matcher.spec import Match, python_pattern
 from adloom.governance.packs import load_packs
 
-hyperscan = pytest.importorskip("hyperscan")
-
 TRICKY = [
     RuleSpec(0, ("#1", "100%", "no. 1", "made in u.s.a.", "best")),
     RuleSpec(1, ("größe", "café crème", "straße", "σοφία", "istanbul")),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import typer
@@ -19,7 +21,7 @@ from adloom.governance.pool import GovernorPool
 from adloom.store import brands as brand_store
 from adloom.store import concepts as concept_store
 from adloom.store.db import transaction
-from adloom.types import Campaign, RunSummary, Verdict
+from adloom.types import Campaign, Concept, RunSummary, Verdict
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -105,21 +107,19 @@ def recheck(
     campaign = summary.campaign or Campaign()
     cache = project / ".adloom" / "cache" / "embeddings"
     verdicts: list[Verdict] = []
-    with Progress(TextColumn("recheck"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bars:
-        task = bars.add_task("recheck", total=len(concepts))
-        step = 50
+    with ExitStack() as stack:
+        judge: Callable[[list[Concept]], list[Verdict]]
         if jobs > 1:
-            with GovernorPool(brand, campaign, workers=jobs, project_dir=project, cache_dir=cache) as pool:
-                for at in range(0, len(concepts), step):
-                    verdicts += pool.verdicts(concepts[at:at + step])
-                    bars.advance(task, len(concepts[at:at + step]))
+            judge = stack.enter_context(GovernorPool(brand, campaign, workers=jobs, project_dir=project,
+                                                     cache_dir=cache)).verdicts
         else:
-            governor = Governor.build(brand, campaign, project_dir=project,
-                                      embedder=default_embedder(cache))
-            for at in range(0, len(concepts), step):
-                verdicts += governor.verdicts(concepts[at:at + step])
-                bars.advance(task, len(concepts[at:at + step]))
+            judge = Governor.build(brand, campaign, project_dir=project, embedder=default_embedder(cache)).verdicts
+        bars = stack.enter_context(Progress(TextColumn("recheck"), BarColumn(), MofNCompleteColumn(),
+                                            TimeElapsedColumn(), console=console, transient=True))
+        task = bars.add_task("recheck", total=len(concepts))
+        for at in range(0, len(concepts), 50):
+            verdicts += judge(concepts[at:at + 50])
+            bars.advance(task, len(concepts[at:at + 50]))
     table = Table(title=f"run {row.id}: {len(concepts)} concepts judged again")
     for col in ("id", "angle", "segment", "was", "now"):
         table.add_column(col)

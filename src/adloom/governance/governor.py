@@ -83,9 +83,7 @@ class Governor:
 
     def verdicts(self, concepts: Sequence[Concept], *, max_attempts: int = 3) -> list[Verdict]:
         """Batched: all texts of all concepts are embedded in one call before any concept is judged."""
-        fields = [list(text_fields(c.draft)) if c.draft else [] for c in concepts]
-        spans = [claim_spans(f) for f in fields]
-        headlines = [fit.headline_texts(c) for c in concepts]
+        fields, spans, headlines = _texts(concepts)
         self.embedder.embed(_embedding_texts(spans, headlines))
         fits = fit.fit_texts(self.profile, headlines)
         out = []
@@ -98,8 +96,8 @@ class Governor:
 
     def embedding_texts(self, concepts: Sequence[Concept]) -> list[str]:
         """What judging these concepts will embed; a caller may embed them ahead (off the event loop)."""
-        fields = [list(text_fields(c.draft)) if c.draft else [] for c in concepts]
-        return _embedding_texts([claim_spans(f) for f in fields], [fit.headline_texts(c) for c in concepts])
+        _fields, spans, headlines = _texts(concepts)
+        return _embedding_texts(spans, headlines)
 
     def check_text(self, text: str, *, platform: Platform | None = None, max_attempts: int = 1) -> Verdict:
         """A bare text (not a concept): substantiation, policies, fit and the lexical packs if installed."""
@@ -173,6 +171,12 @@ def _scan_text(chk: Check, text: str, brand: BrandObject, campaign: Campaign) ->
     concept = Concept(id="text", brand_slug=brand.slug, brand_version="", angle={"id": "text", "name": "text"},
                       segment_id="", writer_id="", draft=draft)
     return chk.run(concept, brand, campaign)
+
+
+def _texts(concepts: Sequence[Concept]) -> tuple[list[list[TextField]], list[list[Any]], list[list[str]]]:
+    """Each concept's text fields, claim-like sentences and headline lines: what a verdict reads and embeds."""
+    fields = [list(text_fields(c.draft)) if c.draft else [] for c in concepts]
+    return fields, [claim_spans(f) for f in fields], [fit.headline_texts(c) for c in concepts]
 
 
 def _embedding_texts(spans: Sequence[Sequence[Any]], headlines: Sequence[Sequence[str]]) -> list[str]:

@@ -103,7 +103,6 @@ class EmbedBatcher:
         self.executor = executor
         self._waiting: list[tuple[Sequence[str], asyncio.Future[None]]] = []
         self._draining: asyncio.Task[None] | None = None
-        self.calls = 0
 
     async def embed(self, texts: Sequence[str]) -> None:
         """Returns once ``texts`` are in the embedder's cache."""
@@ -119,7 +118,6 @@ class EmbedBatcher:
             while self._waiting:
                 batch, self._waiting = self._waiting, []
                 texts = list(dict.fromkeys(t for texts, _f in batch for t in texts))
-                self.calls += 1
                 try:
                     await loop.run_in_executor(self.executor, self.embedder.embed, texts)
                 except Exception as exc:     # every waiter of the batch gets the error, the next batch runs
