@@ -29,6 +29,7 @@ from typing import Any
 
 import regorus
 
+from adloom import yamlutil
 from adloom.errors import PolicyViolation
 from adloom.governance.fields import TextField, join_texts, text_fields
 from adloom.governance.lexicon import TermMatcher
@@ -288,12 +289,11 @@ def run_cases(bundle: Bundle, cases_dir: Path | None = None) -> list[CaseResult]
 
     Each listed decision must produce exactly the listed ids; a decision not listed is not checked.
     """
-    import yaml  # only the test runner needs it
 
     folder = cases_dir or bundle.root / "cases"
     out = []
     for path in sorted(folder.glob("*.yaml")):
-        for case in yaml.safe_load(path.read_text("utf-8")) or []:
+        for case in yamlutil.safe_load(path.read_text("utf-8")) or []:
             result = bundle.evaluate(case["input"])
             expected = {k: sorted(v or []) for k, v in case.get("expect", {}).items()}
             actual = {k: result.ids(k) for k in DECISIONS}

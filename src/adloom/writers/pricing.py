@@ -16,6 +16,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from adloom import yamlutil
 from adloom.errors import ConfigError
 from adloom.store.tables import WriterCallRow
 
@@ -42,7 +43,7 @@ class PriceTable:
                 text = resources.files("adloom.writers").joinpath("pricing.yaml").read_text(encoding="utf-8")
             else:
                 text = Path(path).read_text(encoding="utf-8")
-            data = yaml.safe_load(text) or {}
+            data = yamlutil.safe_load(text) or {}
             prices = {str(k): Price(float(v["input"]), float(v["output"])) for k, v in data["models"].items()}
         except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"price table unreadable: {exc}", file=str(path) if path else "pricing.yaml") from exc
