@@ -50,3 +50,30 @@ def test_a_tampered_model_file_is_refused(tmp_path: Path, monkeypatch: pytest.Mo
         package_file(MODEL_FILE[0], MODEL_FILE[1], "0" * 64)
     with pytest.raises(ModelUnavailable, match="not installed"):
         package_file("no_such_package_here", "model.onnx", "0" * 64)
+
+
+def _cost(lengths: list[int], batches: list[range], call_cost: int) -> int:
+    return sum(call_cost + len(b) * lengths[b[-1]] for b in batches)
+
+
+def test_length_batches_cover_every_text_in_order_at_least_cost() -> None:
+    import itertools
+    import random
+
+    from adloom.governance.embeddings import _length_batches
+
+    rng = random.Random(7)
+    for _ in range(200):
+        lengths = sorted(rng.randint(3, 60) for _ in range(rng.randint(1, 9)))
+        max_batch = rng.randint(1, 5)
+        batches = _length_batches(lengths, max_batch, 12)
+        assert [i for b in batches for i in b] == list(range(len(lengths)))
+        assert all(0 < len(b) <= max_batch for b in batches)
+        # no other split into consecutive batches is cheaper (every set of cut points, brute force)
+        best = min(_cost(lengths, [range(a, b) for a, b in itertools.pairwise((0, *cuts, len(lengths)))], 12)
+                   for k in range(len(lengths))
+                   for cuts in itertools.combinations(range(1, len(lengths)), k)
+                   if all(b - a <= max_batch for a, b in itertools.pairwise((0, *cuts, len(lengths)))))
+        assert _cost(lengths, batches, 12) == best
+    # short texts are not padded to a long one's length: the long one gets its own call
+    assert _length_batches([8] * 10 + [120], 64, 12) == [range(0, 10), range(10, 11)]

@@ -78,6 +78,10 @@ class OnnxMiniLM:
     model_id = "all-MiniLM-L6-v2/onnx-int8@8199be6f"
     dim = 384
 
+    # The cost of one forward pass, measured on this model (2 cores): ~1.5 ms a call plus ~0.13 ms a
+    # token, padding included. Batches are cut where the saved padding outweighs the extra call.
+    CALL_COST_TOKENS = 12
+
     def __init__(self, *, threads: int = 0, max_length: int = 128, batch_size: int = 64) -> None:
         try:
             import onnxruntime as ort
@@ -87,7 +91,7 @@ class OnnxMiniLM:
         model = package_file(*MODEL_FILE)
         self.tokenizer = Tokenizer.from_file(str(package_file(*TOKENIZER_FILE)))
         self.tokenizer.enable_truncation(max_length=max_length)
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self.tokenizer.no_padding()         # padded per batch below, to that batch's longest text
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads          # 0: onnxruntime picks (all cores)
         # idle intra-op threads sleep instead of spinning: embeddings run between other work (the event
@@ -98,18 +102,40 @@ class OnnxMiniLM:
 
     def embed(self, texts: Sequence[str]) -> Matrix:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        # shortest first, so each batch pads to a similar length
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), self.batch_size):
-            index = order[start:start + self.batch_size]
-            encoded = self.tokenizer.encode_batch([texts[i] for i in index])
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        encoded = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+        order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))     # shortest first
+        for index in _length_batches([len(encoded[i]) for i in order], self.batch_size, self.CALL_COST_TOKENS):
+            rows = [order[i] for i in index]
+            width = max(len(encoded[i]) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)      # 0 is [PAD]
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                ids[r, :len(encoded[i])] = encoded[i]
+                mask[r, :len(encoded[i])] = 1
             hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
                                              "token_type_ids": np.zeros_like(ids)})[0]
-            pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
-            out[index] = pooled
+            out[rows] = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
         return _normalise(out)
+
+
+def _length_batches(lengths: Sequence[int], max_batch: int, call_cost: int) -> list[range]:
+    """Split ascending ``lengths`` into consecutive batches minimising the padded tokens run plus
+    ``call_cost`` tokens a batch (each batch pads to its last, longest, text). Dynamic programming over
+    the cut points: a few hundred texts at most, so O(n x max_batch) is nothing."""
+    n = len(lengths)
+    best = [0.0] + [float("inf")] * n          # best[j]: cost of the first j texts
+    cut = [0] * (n + 1)
+    for j in range(1, n + 1):
+        for i in range(max(0, j - max_batch), j):
+            cost = best[i] + call_cost + (j - i) * lengths[j - 1]
+            if cost < best[j]:
+                best[j], cut[j] = cost, i
+    batches: list[range] = []
+    j = n
+    while j > 0:
+        batches.append(range(cut[j], j))
+        j = cut[j]
+    return batches[::-1]
 
 
 _TOKEN = re.compile(r"[a-z0-9']+")
