@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pytest
 
 from adloom.pipeline.background import EmbedBatcher
 
@@ -57,3 +60,14 @@ def test_a_failed_batch_fails_its_waiters_and_the_next_batch_runs() -> None:
     assert results[0] is None
     assert isinstance(results[1], RuntimeError) and isinstance(results[2], RuntimeError)   # one batch
     assert embedder.calls[-1] == ["later"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux gives each thread its own nice value")
+def test_background_threads_run_below_the_loop() -> None:
+    from adloom.pipeline.background import background_priority
+
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    with ThreadPoolExecutor(1, initializer=background_priority) as pool:
+        theirs = pool.submit(lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id())).result()
+    assert theirs == min(19, mine + 10)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine     # the caller's is untouched

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
+import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
 from adloom.governance.embeddings import Embedder
 
-__all__ = ["EmbedBatcher", "FilesBehind", "frozen_heap", "meanwhile"]
+__all__ = ["EmbedBatcher", "FilesBehind", "background_priority", "frozen_heap", "meanwhile"]
 
 T = TypeVar("T")
 
@@ -64,6 +66,22 @@ async def meanwhile(call: Awaitable[T], *jobs: Callable[[], object]) -> T:
         task.cancel()
         raise
     return await task
+
+
+# How much lower than the event loop the background threads run (a nice increment; 19 is the lowest).
+BACKGROUND_NICENESS = 10
+
+
+def background_priority() -> None:
+    """Run the calling thread (and the threads it starts, such as onnxruntime's pool when it builds a
+    session) below the event loop's priority. On two cores, the sentence model's threads and the loop
+    answering model calls would otherwise share the CPU evenly, and every reply would wait its turn.
+    Linux only: there the nice value is a thread's own; elsewhere it is the whole process's."""
+    if sys.platform == "linux":
+        thread = threading.get_native_id()
+        with suppress(OSError):     # a sandbox that forbids it: the work still runs, only not behind the loop
+            niceness = min(19, os.getpriority(os.PRIO_PROCESS, thread) + BACKGROUND_NICENESS)
+            os.setpriority(os.PRIO_PROCESS, thread, niceness)
 
 
 _freeze_lock = threading.Lock()

@@ -39,7 +39,7 @@ from adloom.ingest.fetch import FetchOptions
 from adloom.pipeline import angles as angles_stage
 from adloom.pipeline import brand as brand_stage
 from adloom.pipeline import dedupe, export, ingest
-from adloom.pipeline.background import EmbedBatcher, FilesBehind, frozen_heap, meanwhile
+from adloom.pipeline.background import EmbedBatcher, FilesBehind, background_priority, frozen_heap, meanwhile
 from adloom.pipeline.events import asset_events, brand_version_event, export_event
 from adloom.pipeline.fanout import fill_counts, governed_units
 from adloom.platforms import Platform
@@ -63,7 +63,7 @@ from adloom.writers.base import ConceptTask, Writer
 from adloom.writers.pricing import PriceTable, load_usage
 from adloom.writers.tasks import AnglesTask, BrandTask, RewriteTask, supports
 from adloom.writers.verify import apply_second_opinion, second_opinion
-from adloom.writers.wrappers import wrap
+from adloom.writers.wrappers import HeldRows, wrap
 
 T = TypeVar("T")
 
@@ -144,23 +144,28 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
               render_assets: RenderFn | None = None) -> RunResult:
     with frozen_heap():
         files = FilesBehind()
+        held = HeldRows(factory)    # the model calls' records and cache rows, written between replies
         try:
             return await _run(folder, factory=factory, writer=writer, campaign=campaign, out_root=out_root,
-                              options=options, progress=progress, render_assets=render_assets, files=files)
+                              options=options, progress=progress, render_assets=render_assets, files=files,
+                              held=held)
         finally:
-            await files.drain()
+            try:
+                held.write()
+            finally:
+                await files.drain()
 
 
 async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, campaign: Campaign,
                out_root: Path, options: RunOptions | None, progress: Progress | None,
-               render_assets: RenderFn | None, files: FilesBehind) -> RunResult:
+               render_assets: RenderFn | None, files: FilesBehind, held: HeldRows) -> RunResult:
     options = options or RunOptions()
     progress = progress or NoProgress()
     audit = AuditLog(factory, redact=DEFAULT_REDACTOR if options.audit_redact else None)
     started = datetime.now(UTC)
     run_id = f"{started:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
     writer = wrap(writer, factory=factory, run_id=run_id, prices=options.prices, rpm=options.writer_rpm,
-                  tpm=options.writer_tpm, retries=options.writer_retries, cache=not writer.offline)
+                  tpm=options.writer_tpm, retries=options.writer_retries, cache=not writer.offline, held=held)
 
     progress.stage("ingest")
     ingested = await ingest.documents(folder, fetch=options.fetch)
@@ -168,7 +173,7 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
     brand = resolved.brand
     extracted = resolved.status in ("extracted", "re-extracted")
     loop = asyncio.get_running_loop()
-    warm_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adloom-warm")
+    warm_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adloom-warm", initializer=background_priority)
     warming: list[asyncio.Future[_Warm]] = []
     loading: list[asyncio.Future[CachedEmbedder]] = []
 
@@ -248,7 +253,7 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
     with timer("governance"):   # rule packs compiled or loaded: once, before the first concept is written
         warm = await warming[0]
         packs = warm.packs if warm.pack_terms == _pack_terms(brand) else load_packs(options.project_dir, brand)
-    embed_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adloom-embed")
+    embed_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adloom-embed", initializer=background_priority)
 
     async def governance() -> tuple[Governor, EmbedBatcher]:
         """Built when the first draft needs it (the sentence model may still be loading while the first
@@ -266,6 +271,7 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
             governing.append(asyncio.ensure_future(governance()))
         governor, batcher = await governing[0]
         await batcher.embed(governor.embedding_texts([concept]))
+        held.write()    # the replies that came in with this draft are answered by now: store their rows
         return governor.verdict(concept, max_attempts=options.max_attempts)
 
     progress.stage("concepts", total=len(chosen) * len(brand.segments))
@@ -279,6 +285,7 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
     finally:
         embed_pool.shutdown(wait=False)
         warm_pool.shutdown(wait=False)
+        held.write()
 
     (await loading[0]).save()
     with timer("dedupe"):

@@ -34,7 +34,7 @@ from adloom.writers.prompts import source_hash
 from adloom.writers.structured import capture, retry_after_of
 from adloom.writers.tasks import unwrap
 
-__all__ = ["CachedWriter", "CallRecorder", "RateLimitedWriter", "RecordingWriter", "RetryingWriter",
+__all__ = ["CachedWriter", "CallRecorder", "HeldRows", "RateLimitedWriter", "RecordingWriter", "RetryingWriter",
            "TokenBucket", "cache_key", "wrap"]
 
 
@@ -66,6 +66,49 @@ class _Wrapper(Writer):
 # ---------------------------------------------------------------- records
 
 
+class HeldRows:
+    """Call records and cache rows a run holds back while replies are arriving, written together by
+    ``write()`` when the run has a moment (the driver: once the drafts in hand are embedded).
+
+    Storing them as each reply arrives costs the event loop a transaction each, ahead of the next
+    request of that chain and of every reply queued behind it. Until written, a held cache row still
+    answers its key. The driver writes whatever is held when the run ends, however it ends.
+    """
+
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self.factory = factory
+        self._rows: list[WriterCallRow | WriterCacheRow] = []
+        self._cached: dict[str, Any] = {}
+
+    def add(self, row: WriterCallRow | WriterCacheRow) -> None:
+        self._rows.append(row)
+        if isinstance(row, WriterCacheRow):
+            self._cached[row.key] = row.payload
+
+    def cached(self, key: str) -> Any:
+        """The payload of a held cache row, or None."""
+        return self._cached.get(key)
+
+    def write(self) -> None:
+        rows, self._rows = self._rows, []
+        if not rows:
+            return
+        try:
+            with transaction(self.factory) as session:
+                session.add_all(rows)
+        except IntegrityError:
+            # a cache row stored meanwhile by another run of the same task (same output by construction):
+            # one at a time, skipping those; anything else still fails loudly
+            for row in rows:
+                try:
+                    with transaction(self.factory) as session:
+                        session.add(row)
+                except IntegrityError:
+                    if not isinstance(row, WriterCacheRow):
+                        raise
+        self._cached.clear()
+
+
 @dataclass
 class CallRecorder:
     """Writes one ``WriterCallRow`` per call. Shared by the recording and cache wrappers of one run."""
@@ -73,6 +116,7 @@ class CallRecorder:
     factory: sessionmaker[Session]
     run_id: str | None = None
     prices: PriceTable | None = None
+    held: HeldRows | None = None        # rows wait here for the driver to write them, when given
 
     def record(self, writer_id: str, task: Task[Any], key: str, *, latency_ms: float, cache_hit: bool = False,
                error: str | None = None, exchange: Any = None) -> None:
@@ -93,6 +137,9 @@ class CallRecorder:
                             cache_hit=int(cache_hit), input_tokens=tokens_in, output_tokens=tokens_out,
                             cost=cost or 0.0, latency_ms=round(latency_ms, 2), error=error,
                             created_at=datetime.now(UTC), request=request, response=response)
+        if self.held is not None:
+            self.held.add(row)
+            return
         with transaction(self.factory) as session:
             session.add(row)
 
@@ -131,17 +178,21 @@ class RecordingWriter(_Wrapper):
 class CachedWriter(_Wrapper):
     """Content-addressed outputs in the store: an unchanged task is answered without a model call."""
 
-    def __init__(self, inner: Writer, factory: sessionmaker[Session], recorder: CallRecorder | None = None) -> None:
+    def __init__(self, inner: Writer, factory: sessionmaker[Session], recorder: CallRecorder | None = None,
+                 held: HeldRows | None = None) -> None:
         super().__init__(inner)
         self.factory = factory
         self.recorder = recorder
+        self.held = held
         self.hits = 0
 
     async def run(self, task: Task[OutT]) -> OutT:
         key = cache_key(self.inner, task)
         start = time.perf_counter()
-        with self.factory() as session:
-            payload = session.scalar(select(WriterCacheRow.payload).where(WriterCacheRow.key == key))
+        payload = self.held.cached(key) if self.held is not None else None
+        if payload is None:
+            with self.factory() as session:
+                payload = session.scalar(select(WriterCacheRow.payload).where(WriterCacheRow.key == key))
         if payload is not None:
             self.hits += 1
             output: OutT = task.output_type.model_validate(payload)  # type: ignore[assignment]
@@ -154,11 +205,15 @@ class CachedWriter(_Wrapper):
             output = await self.inner.run(task)
         finally:
             _KEY.reset(token)
+        row = WriterCacheRow(key=key, writer_id=self.id, template=task.template,
+                             output_type=type(output).__name__, created_at=datetime.now(UTC),
+                             payload=output.model_dump(mode="json"))
+        if self.held is not None:
+            self.held.add(row)
+            return output
         try:
             with transaction(self.factory) as session:
-                session.add(WriterCacheRow(
-                    key=key, writer_id=self.id, template=task.template, output_type=type(output).__name__,
-                    created_at=datetime.now(UTC), payload=output.model_dump(mode="json")))
+                session.add(row)
         except IntegrityError:
             pass    # the same task finished concurrently; its output is the same by construction
         return output
@@ -286,16 +341,18 @@ class RateLimitedWriter(_Wrapper):
 def wrap(writer: Writer, *, factory: sessionmaker[Session], run_id: str | None = None,
          prices: PriceTable | None = None, rpm: float | None = None, tpm: float | None = None,
          concurrency: int | None = None, retries: int = 4, base_delay: float = 0.5, max_delay: float = 30.0,
-         cache: bool = True) -> Writer:
+         cache: bool = True, held: HeldRows | None = None) -> Writer:
     """The writer the driver should use: cached, retried, rate-limited and recorded.
 
     ``retries`` counts attempts in all (1 = no retry). ``prices`` defaults to the shipped table.
+    ``held``: call records and cache rows wait there until its owner writes them (else each is
+    written as its call returns).
     """
-    recorder = CallRecorder(factory, run_id, prices if prices is not None else PriceTable.load())
+    recorder = CallRecorder(factory, run_id, prices if prices is not None else PriceTable.load(), held)
     wrapped: Writer = RecordingWriter(writer, recorder)
     if rpm or tpm or concurrency:
         wrapped = RateLimitedWriter(wrapped, rpm=rpm, tpm=tpm, concurrency=concurrency)
     wrapped = RetryingWriter(wrapped, attempts=retries, base_delay=base_delay, max_delay=max_delay)
     if cache:
-        wrapped = CachedWriter(wrapped, factory, recorder)
+        wrapped = CachedWriter(wrapped, factory, recorder, held)
     return wrapped
