@@ -6,6 +6,7 @@ import csv
 import gc
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -118,3 +119,35 @@ async def test_a_run_saves_its_brand_and_gives_the_heap_back_to_the_collector(
     result = await _run(brand_dir, store, tmp_path)
     assert gc.get_freeze_count() == frozen
     assert load_brand(brand_dir / "brand.yaml") == result.brand
+
+
+async def test_export_parts_made_during_the_run_equal_the_ones_made_at_the_end(
+        brand_dir: Path, store: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each concept's JSONL line, lineage and report card are made as its unit is stored; the files the
+    run writes from them must be byte for byte what making everything at export time writes."""
+    from adloom.pipeline import export
+    from adloom.pipeline.run import lineages_of
+
+    real = export.exports
+    ahead_used: dict[str, Any] = {}
+    fresh: dict[str, bytes] = {}
+
+    def both(concepts: Any, verdicts: Any, brand: Any, campaign: Any, summary: Any, out_dir: Path,
+             **options: Any) -> dict[str, Path]:
+        made_now = real(concepts, verdicts, brand, campaign, summary, tmp_path / "fresh",
+                        assets=options["assets"], lineage=lineages_of(store, concepts))
+        fresh.update({k: p.read_bytes() for k, p in made_now.items()})
+        ahead_used.update(options["ahead"])
+        return real(concepts, verdicts, brand, campaign, summary, out_dir, **options)
+
+    monkeypatch.setattr(export, "exports", both)
+    result = await _run(brand_dir, store, tmp_path)
+    assert len(ahead_used) == result.summary.concepts == 15      # every card was made ahead
+    for name, path in result.outputs.items():
+        assert path.read_bytes() == fresh[name], name
+    # a concept changed after it was stored (suppressed hooks, a second opinion) is made afresh
+    changed = result.concepts[0].model_copy(update={"status": "review"})
+    parts = export.ExportsAhead(store, result.brand, result.out_dir)
+    parts.prepare(result.concepts[0], result.verdicts[result.concepts[0].id])
+    assert parts.current([changed], result.verdicts) == {}
+    assert list(parts.current([result.concepts[0]], result.verdicts)) == [result.concepts[0].id]

@@ -19,9 +19,12 @@ def concept_line(concept: Concept, verdict: Verdict | None) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_concepts_jsonl(path: Path, concepts: Sequence[Concept],
-                         verdicts: Mapping[str, Sequence[Verdict]]) -> Path:
+def write_concepts_jsonl(path: Path, concepts: Sequence[Concept], verdicts: Mapping[str, Sequence[Verdict]],
+                         lines: Mapping[str, str] | None = None) -> Path:
+    """``lines``: lines made ahead, by concept id; the caller vouches they are current."""
+    ahead = lines or {}
     with atomic_open(path) as handle:
         for concept in concepts:
-            handle.write(concept_line(concept, final_verdict(verdicts, concept.id)) + "\n")
+            line = ahead.get(concept.id) or concept_line(concept, final_verdict(verdicts, concept.id))
+            handle.write(line + "\n")
     return path

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from adloom.audit.lineage import Lineage
 from adloom.exports.atomic import write_text_atomic
 from adloom.exports.charts import BarChart, bar_chart
 from adloom.exports.report_model import (
     STATUS_ORDER,
+    ConceptCard,
     concept_card,
     group_cards,
     safe_colors,
@@ -71,14 +74,18 @@ def _charts(concepts: Sequence[Concept], angles: Sequence[Angle], summary: RunSu
 def report_context(concepts: Sequence[Concept], verdicts: Mapping[str, Sequence[Verdict]],
                    brand: BrandObject, summary: RunSummary, out_dir: Path,
                    assets: Mapping[str, Sequence[Asset]] | None = None,
-                   lineage: Mapping[str, Lineage] | None = None) -> dict[str, Any]:
+                   lineage: Mapping[str, Lineage] | None = None,
+                   cards: Mapping[str, ConceptCard] | None = None) -> dict[str, Any]:
+    """``cards``: cards made (and rendered) ahead, by concept id; the caller vouches they are current."""
     colors = safe_colors(brand.brand_kit.colors)
     angles = _angles(concepts, summary.angles)
-    cards = [concept_card(c, brand, verdicts, (assets or {}).get(c.id, []), out_dir, (lineage or {}).get(c.id))
-             for c in concepts]
+    ahead = cards or {}
+    cards_ = [ahead.get(c.id) or concept_card(c, brand, verdicts, (assets or {}).get(c.id, []), out_dir,
+                                              (lineage or {}).get(c.id))
+              for c in concepts]
     total = summary.concepts or len(concepts)
-    segments = {card.concept.segment_id: card.segment_label for card in cards}
-    groups = group_cards(cards, [a.id for a in angles])
+    segments = {card.concept.segment_id: card.segment_label for card in cards_}
+    groups = group_cards(cards_, [a.id for a in angles])
     return {
         "brand": brand,
         "brand_version": summary.brand_version or brand.version(),
@@ -103,9 +110,17 @@ def render_report(context: Mapping[str, Any]) -> str:
     return _environment().get_template("report.html.j2").render(**context)
 
 
+def render_card(card: ConceptCard) -> ConceptCard:
+    """The card with its HTML, exactly as the report's loop would render it: the card template reads
+    nothing but the card and the status colours (a test holds the two renderings equal)."""
+    html = _environment().get_template("report_card.html.j2").render(card=card, status_colors=STATUS_COLORS)
+    return replace(card, html=Markup(html))     # the template's own output, escaped as it was rendered
+
+
 def write_report(path: Path, concepts: Sequence[Concept], verdicts: Mapping[str, Sequence[Verdict]],
                  brand: BrandObject, summary: RunSummary,
                  assets: Mapping[str, Sequence[Asset]] | None = None,
-                 lineage: Mapping[str, Lineage] | None = None) -> Path:
-    context = report_context(concepts, verdicts, brand, summary, path.parent, assets, lineage)
+                 lineage: Mapping[str, Lineage] | None = None,
+                 cards: Mapping[str, ConceptCard] | None = None) -> Path:
+    context = report_context(concepts, verdicts, brand, summary, path.parent, assets, lineage, cards)
     return write_text_atomic(path, render_report(context))

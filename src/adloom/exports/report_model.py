@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
+from markupsafe import Markup
+
 from adloom.audit.lineage import Lineage
 from adloom.exports.common import final_verdict, segment_label
 from adloom.platforms import Platform, limit, recommended
@@ -119,6 +121,7 @@ class ConceptCard:
     scripts: tuple[tuple[Script, tuple[TimelineBeat, ...]], ...]
     media: tuple[MediaItem, ...]
     lineage: Lineage | None = None
+    html: Markup | None = None   # the card already rendered (``report.render_card``), laid out as is
 
     @property
     def id(self) -> str:

@@ -41,6 +41,7 @@ from adloom.pipeline import brand as brand_stage
 from adloom.pipeline import dedupe, export, ingest
 from adloom.pipeline.background import EmbedBatcher, FilesBehind, background_priority, frozen_heap, meanwhile
 from adloom.pipeline.events import asset_events, brand_version_event, export_event
+from adloom.pipeline.export import ExportsAhead
 from adloom.pipeline.fanout import fill_counts, governed_units
 from adloom.platforms import Platform
 from adloom.store import brands as brand_store
@@ -274,6 +275,10 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
         held.write()    # the replies that came in with this draft are answered by now: store their rows
         return governor.verdict(concept, max_attempts=options.max_attempts)
 
+    # each stored concept's export parts are made while the model writes the others; not when rendering
+    # or a second opinion will change every card anyway
+    ahead = (ExportsAhead(factory, brand, out_dir)
+             if options.verify_writer is None and not (options.render and render_assets is not None) else None)
     progress.stage("concepts", total=len(chosen) * len(brand.segments))
     try:
         with timer("concepts"):
@@ -281,7 +286,8 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
                 brand, chosen, writer=writer, max_attempts=options.max_attempts, concurrency=options.concurrency,
                 check=check, factory=factory, audit=audit, advance=lambda: progress.advance("concepts"),
                 limits=lambda previous: constraints_for(brand, campaign, previous=previous, packs=packs,
-                                                        hooks_per_concept=options.hooks_per_concept))
+                                                        hooks_per_concept=options.hooks_per_concept),
+                on_stored=ahead.prepare if ahead is not None else None)
     finally:
         embed_pool.shutdown(wait=False)
         warm_pool.shutdown(wait=False)
@@ -315,8 +321,10 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
     summary.finished_at = datetime.now(UTC)
     progress.stage("export")
     with timer("export"):
+        made = ahead.current(concepts, verdicts, assets) if ahead is not None else {}
+        lineage = lineages_of(factory, [c for c in concepts if c.id not in made])
         outputs = export.exports(concepts, verdicts, brand, campaign, summary, out_dir, assets=assets,
-                                 lineage=lineages_of(factory, concepts))
+                                 lineage=lineage, ahead=made)
     summary.outputs = {k: str(v) for k, v in outputs.items()}
     summary.output_hashes = {k: sha256_file(v) for k, v in outputs.items()}
     with transaction(factory) as session:
