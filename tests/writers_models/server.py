@@ -11,14 +11,17 @@ from __future__ import annotations
 import json
 import re
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
+from adloom.pipeline.background import background_priority
 from adloom.types import Angle, BrandObject, Constraints, Segment, content_hash
 from adloom.writers.base import ConceptTask
 from adloom.writers.formula import write_concept
@@ -228,7 +231,14 @@ def formula_responder(request: dict[str, Any]) -> Reply:
 
 
 def _serve_in_child(protocol: Protocol, delay: float, port: Any, stop: Any) -> None:
-    server = ModelServer(protocol, delay=delay).start()
+    # A real model computes on its own hardware; this stand-in shares the client's two cores. Its
+    # answers are composed by one worker thread below the client's priority, and its request threads
+    # take the GIL back from that worker within half a millisecond, so each request is timed from its
+    # arrival rather than from whenever the worker let go, and the fixed latency stays fixed.
+    sys.setswitchinterval(0.0005)
+    composer = ThreadPoolExecutor(max_workers=1, initializer=background_priority)
+    server = ModelServer(protocol, delay=delay,
+                         responder=lambda request: composer.submit(formula_responder, request).result()).start()
     port.put(server.httpd.server_address[1])
     stop.wait()
     server.stop()
