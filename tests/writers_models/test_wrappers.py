@@ -165,3 +165,28 @@ async def test_held_rows_wait_for_the_owner_and_still_answer_the_cache(
         assert len(session.scalars(select(WriterCacheRow)).all()) == 1
     held.write()                                                # nothing held: nothing written twice
     assert len(_rows(store)) == 3
+
+
+def test_usage_reads_the_figures_and_the_priced_flag_without_the_bodies(store: sessionmaker[Session]) -> None:
+    from datetime import UTC, datetime
+
+    def row(template: str, priced: object, **figures: object) -> WriterCallRow:
+        request = {"task": "ConceptTask", "messages": [{"role": "user", "content": "x" * 5000}]}
+        if priced is not None:
+            request["priced"] = priced
+        return WriterCallRow(run_id="u", cache_key="k", writer_id="openai:m", template=template,
+                             created_at=datetime.now(UTC), request=request, **figures)
+
+    with store() as session, session.begin():
+        session.add_all([
+            row("concept@1", True, input_tokens=100, output_tokens=20, cost=0.5, latency_ms=300.0),
+            row("rewrite@1", False, input_tokens=50, output_tokens=10, latency_ms=200.0, error="RateLimited: 429"),
+            row("brand@1", None, cache_hit=1, latency_ms=2.0),        # a row from before the flag existed
+            row("concept@1", True, cache_hit=1, latency_ms=1.0),
+        ])
+    usage = load_usage(store, "u")
+    concepts, total = usage["concepts"], usage["total"]
+    assert (concepts["calls"], concepts["cache_hits"], concepts["errors"], concepts["unpriced_calls"]) == (3, 1, 1, 1)
+    assert (concepts["input_tokens"], concepts["output_tokens"], concepts["cost"]) == (150, 30, 0.5)
+    assert concepts["latency_ms"] == 500.0 and concepts["max_latency_ms"] == 300.0
+    assert usage["brand"]["unpriced_calls"] == 0 and total["calls"] == 4 and total["writers"] == ["openai:m"]

@@ -7,10 +7,11 @@ with no entry is *unpriced* (cost 0, flagged), never silently guessed.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from adloom import yamlutil
 from adloom.errors import ConfigError
 from adloom.store.tables import WriterCallRow
 
-__all__ = ["Price", "PriceTable", "StageUsage", "load_usage", "stage_of", "usage_by_stage"]
+__all__ = ["CallFigures", "Price", "PriceTable", "StageUsage", "load_usage", "stage_of", "usage_by_stage"]
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,21 @@ class StageUsage:
         return out
 
 
-def usage_by_stage(rows: list[WriterCallRow]) -> dict[str, dict[str, Any]]:
+class CallFigures(NamedTuple):
+    """What the usage totals read of one writer-call row (not its request and reply bodies)."""
+
+    template: str
+    writer_id: str
+    cache_hit: int
+    failed: bool
+    input_tokens: int
+    output_tokens: int
+    cost: float
+    latency_ms: float
+    priced: bool | None      # None: a row written before the flag existed, counted as priced
+
+
+def usage_by_stage(rows: Iterable[CallFigures]) -> dict[str, dict[str, Any]]:
     """Sum writer-call rows per stage, plus a ``total`` entry; what the run summary and report show."""
     stages: dict[str, StageUsage] = {}
     for row in rows:
@@ -104,11 +119,11 @@ def usage_by_stage(rows: list[WriterCallRow]) -> dict[str, dict[str, Any]]:
             usage = stages.setdefault(key, StageUsage())
             usage.calls += 1
             usage.cache_hits += int(bool(row.cache_hit))
-            usage.errors += int(row.error is not None)
+            usage.errors += int(row.failed)
             usage.input_tokens += row.input_tokens
             usage.output_tokens += row.output_tokens
             usage.cost += row.cost
-            usage.unpriced_calls += int(not bool((row.request or {}).get("priced", True)))
+            usage.unpriced_calls += int(row.priced is False)
             usage.latency_ms += 0.0 if row.cache_hit else row.latency_ms
             usage.max_latency_ms = max(usage.max_latency_ms, row.latency_ms)
             if row.writer_id not in usage.writers:
@@ -117,6 +132,11 @@ def usage_by_stage(rows: list[WriterCallRow]) -> dict[str, dict[str, Any]]:
 
 
 def load_usage(factory: sessionmaker[Session], run_id: str) -> dict[str, dict[str, Any]]:
+    """The run's usage from its call rows. Only the figures are read: the request and reply bodies (the
+    whole prompt and answer of every call) stay in the database; the priced flag is read out of the
+    stored request by the database's JSON operator."""
+    r = WriterCallRow
+    query = select(r.template, r.writer_id, r.cache_hit, r.error.is_not(None), r.input_tokens, r.output_tokens,
+                   r.cost, r.latency_ms, r.request["priced"].as_boolean()).where(r.run_id == run_id).order_by(r.id)
     with factory() as session:
-        rows = list(session.scalars(select(WriterCallRow).where(WriterCallRow.run_id == run_id)))
-    return usage_by_stage(rows)
+        return usage_by_stage(CallFigures(*row) for row in session.execute(query))
