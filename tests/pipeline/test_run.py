@@ -151,3 +151,15 @@ async def test_export_parts_made_during_the_run_equal_the_ones_made_at_the_end(
     parts.prepare(result.concepts[0], result.verdicts[result.concepts[0].id])
     assert parts.current([changed], result.verdicts) == {}
     assert list(parts.current([result.concepts[0]], result.verdicts)) == [result.concepts[0].id]
+
+
+async def test_a_part_that_cannot_be_made_ahead_is_made_at_export(
+        brand_dir: Path, store: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from adloom.pipeline import export
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("card template broken mid-run")
+
+    monkeypatch.setattr(export, "render_card", broken)
+    result = await _run(brand_dir, store, tmp_path)       # the run goes on; the export makes every card
+    assert result.outputs["report"].read_text("utf-8").count('<article class="card"') == 15

@@ -49,12 +49,18 @@ class ExportsAhead:
         self._parts: dict[str, ConceptExport] = {}
 
     def prepare(self, concept: Concept, verdicts: Sequence[Verdict]) -> None:
-        """Call after the concept and its verdicts are stored (its lineage is read from the audit log)."""
-        lineage = lineage_of_each(self.factory, [concept.id])[concept.id]
-        by_id = {concept.id: list(verdicts)}
-        card = render_card(concept_card(concept, self.brand, by_id, [], self.out_dir, lineage))
-        self._parts[concept.id] = ConceptExport(concept, tuple(verdicts), lineage,
-                                                concept_line(concept, final_verdict(by_id, concept.id)), card)
+        """Call after the concept and its verdicts are stored (its lineage is read from the audit log).
+
+        Only a head start: a part that cannot be made now is made again by the export stage, which
+        reports whatever went wrong where the run's outputs are written."""
+        try:
+            lineage = lineage_of_each(self.factory, [concept.id])[concept.id]
+            by_id = {concept.id: list(verdicts)}
+            card = render_card(concept_card(concept, self.brand, by_id, [], self.out_dir, lineage))
+            line = concept_line(concept, final_verdict(by_id, concept.id))
+        except Exception:   # see above: the export stage makes it again and reports
+            return
+        self._parts[concept.id] = ConceptExport(concept, tuple(verdicts), lineage, line, card)
 
     def current(self, concepts: Sequence[Concept], verdicts: Mapping[str, Sequence[Verdict]],
                 assets: Mapping[str, Sequence[Asset]] | None = None) -> dict[str, ConceptExport]:
