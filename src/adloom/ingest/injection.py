@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from adloom.governance.matcher.fold import fold
+
 _FLAGS = re.IGNORECASE | re.MULTILINE
 
 _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, _FLAGS) for p in (
@@ -28,21 +30,12 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, _FLAGS) for p in (
 ))
 
 # A screen, so that most text (which has no hit at all) costs one fast pass instead of ten slow ones:
-# every match of a pattern above contains one of these, once lower-cased the way IGNORECASE compares
-# (see ``fold``). Case-sensitive and without \b, this scans ~15x faster than the patterns themselves.
+# every match of a pattern above contains one of these, once folded the way IGNORECASE compares (the shared
+# ``fold``, whose whitespace collapsing only shortens the \s+ runs the screen allows for). Case-sensitive
+# and without \b, this scans ~15x faster than the patterns themselves.
 _NEEDED = re.compile(r"ignore|disregard|forget|override|you\s+are\s+now|system\s+prompt|act\s+as"
                      r"|new\s+instructions?\s*:|(?:not|don't|never)\s+follow|output\s+the\s+following"
                      r"|<\||\[/?inst\]|<</?sys>>|##")
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` so that every character IGNORECASE matches to an ASCII letter becomes that
-    letter: ``str.lower`` does so except for dotted I (lowered to i + U+0307), dotless i and long s. It
-    may join more text into a match than the patterns would, never less, which is what a screen needs."""
-    folded = text.lower()
-    if "\u0307" in folded or "\u0131" in folded or "\u017f" in folded:
-        folded = folded.replace("\u0307", "").replace("\u0131", "i").replace("\u017f", "s")
-    return folded
 
 
 def has_instruction_like(text: str) -> bool:

@@ -28,9 +28,8 @@ class ConceptExport:
 
     concept: Concept
     verdicts: tuple[Verdict, ...]
-    lineage: Lineage
     line: str               # its concepts.jsonl line
-    card: ConceptCard       # its report card, rendered
+    card: ConceptCard       # its report card, rendered (its lineage included)
 
 
 class ExportsAhead:
@@ -60,7 +59,7 @@ class ExportsAhead:
             line = concept_line(concept, final_verdict(by_id, concept.id))
         except Exception:   # see above: the export stage makes it again and reports
             return
-        self._parts[concept.id] = ConceptExport(concept, tuple(verdicts), lineage, line, card)
+        self._parts[concept.id] = ConceptExport(concept, tuple(verdicts), line, card)
 
     def current(self, concepts: Sequence[Concept], verdicts: Mapping[str, Sequence[Verdict]],
                 assets: Mapping[str, Sequence[Asset]] | None = None) -> dict[str, ConceptExport]:

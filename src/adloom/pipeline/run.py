@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,8 +65,6 @@ from adloom.writers.pricing import PriceTable, load_usage
 from adloom.writers.tasks import AnglesTask, BrandTask, RewriteTask, supports
 from adloom.writers.verify import apply_second_opinion, second_opinion
 from adloom.writers.wrappers import HeldRows, wrap
-
-T = TypeVar("T")
 
 
 class Progress(Protocol):

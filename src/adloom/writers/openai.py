@@ -107,7 +107,6 @@ class OpenAIWriter(ModelWriter):
                           finish_reason=choice.get("finish_reason"), raw=body)
 
 
-
 class OllamaWriter(OpenAIWriter):
     provider = "ollama"
     default_base_url = "http://localhost:11434/v1"

@@ -27,7 +27,8 @@ from typing import Any, ClassVar, Literal, cast
 from pydantic import BaseModel, ValidationError
 
 from adloom.errors import ConfigError, OutputInvalid, ProviderTimeout, RateLimited, WriterError
-from adloom.ingest.injection import fold, has_instruction_like, instruction_flags
+from adloom.governance.matcher.fold import fold
+from adloom.ingest.injection import has_instruction_like, instruction_flags
 from adloom.types import ConceptDraft
 from adloom.writers.base import OutT, Task, Writer
 from adloom.writers.prompts import compile_template, render

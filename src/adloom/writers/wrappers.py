@@ -38,7 +38,6 @@ __all__ = ["CachedWriter", "CallRecorder", "HeldRows", "RateLimitedWriter", "Rec
            "TokenBucket", "cache_key", "wrap"]
 
 
-
 def writer_params(writer: Writer) -> dict[str, Any]:
     params = getattr(unwrap(writer), "params", None)
     return dict(params()) if callable(params) else {}
@@ -96,17 +95,24 @@ class HeldRows:
         try:
             with transaction(self.factory) as session:
                 session.add_all(rows)
-        except IntegrityError:
-            # a cache row stored meanwhile by another run of the same task (same output by construction):
-            # one at a time, skipping those; anything else still fails loudly
+        except IntegrityError:      # a duplicate cache row in the batch: one at a time, as unheld rows go
             for row in rows:
-                try:
-                    with transaction(self.factory) as session:
-                        session.add(row)
-                except IntegrityError:
-                    if not isinstance(row, WriterCacheRow):
-                        raise
+                _store(self.factory, None, row)
         self._cached.clear()
+
+
+def _store(factory: sessionmaker[Session], held: HeldRows | None, row: WriterCallRow | WriterCacheRow) -> None:
+    """Hold ``row`` for its owner, or write it now. A cache row another run stored meanwhile (the same task:
+    the same output by construction) is skipped; any other failure is raised."""
+    if held is not None:
+        held.add(row)
+        return
+    try:
+        with transaction(factory) as session:
+            session.add(row)
+    except IntegrityError:
+        if not isinstance(row, WriterCacheRow):
+            raise
 
 
 @dataclass
@@ -137,11 +143,7 @@ class CallRecorder:
                             cache_hit=int(cache_hit), input_tokens=tokens_in, output_tokens=tokens_out,
                             cost=cost or 0.0, latency_ms=round(latency_ms, 2), error=error,
                             created_at=datetime.now(UTC), request=request, response=response)
-        if self.held is not None:
-            self.held.add(row)
-            return
-        with transaction(self.factory) as session:
-            session.add(row)
+        _store(self.factory, self.held, row)
 
 
 # The cache key of the task being run, set by the cache wrapper for the wrappers inside it (the key is
@@ -205,17 +207,9 @@ class CachedWriter(_Wrapper):
             output = await self.inner.run(task)
         finally:
             _KEY.reset(token)
-        row = WriterCacheRow(key=key, writer_id=self.id, template=task.template,
-                             output_type=type(output).__name__, created_at=datetime.now(UTC),
-                             payload=output.model_dump(mode="json"))
-        if self.held is not None:
-            self.held.add(row)
-            return output
-        try:
-            with transaction(self.factory) as session:
-                session.add(row)
-        except IntegrityError:
-            pass    # the same task finished concurrently; its output is the same by construction
+        _store(self.factory, self.held, WriterCacheRow(
+            key=key, writer_id=self.id, template=task.template, output_type=type(output).__name__,
+            created_at=datetime.now(UTC), payload=output.model_dump(mode="json")))
         return output
 
 

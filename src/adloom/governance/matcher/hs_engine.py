@@ -236,7 +236,6 @@ class HyperscanEngine:
             return []
         return self.reference.verify(text, sorted(found))
 
-
     def scan_many(self, texts: Sequence[str]) -> list[list[Match]]:
         """``[self.scan(t) for t in texts]``, with the plain fields (printable ASCII, single spaces) scanned
         in one call over their NUL-joined text."""
