@@ -52,9 +52,12 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration (idempotent, cheap when already current)."""
+    """Bring the schema to the newest migrations (idempotent, cheap when already current).
+
+    "heads": independent features add their tables as branches off a common base, and every branch applies.
+    """
     try:
-        command.upgrade(alembic_config(engine), "head")
+        command.upgrade(alembic_config(engine), "heads")
     except OperationalError as exc:
         raise StoreError(f"cannot reach or migrate the database {engine.url!r}: {exc.orig}") from exc
 
