@@ -77,3 +77,18 @@ def test_concept_without_verdict_gets_null(tmp_path: Path, concepts: list[Concep
                                            campaign: Campaign, summary: RunSummary) -> None:
     path = exports(concepts[:1], {}, brand, campaign, summary, tmp_path)["concepts"]
     assert json.loads(path.read_text())["verdict"] is None
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o002])
+def test_exports_get_the_mode_the_users_umask_gives(tmp_path: Path, umask: int) -> None:
+    """Every file goes through ``atomic_open``: its temp file starts 0600, the result must not stay so. A
+    real process with its own umask, since the umask is per process."""
+    import subprocess
+    import sys
+    code = ("import os, sys; from pathlib import Path; from adloom.exports.atomic import write_text_atomic; "
+            "from adloom.exports.csv_file import write_csv; "
+            f"os.umask({umask}); d = Path(sys.argv[1]); write_text_atomic(d / 'r.html', 'x'); "
+            "write_csv(d / 'a.csv', ['a'], [{'a': '1'}])")
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True)
+    for name in ("r.html", "a.csv"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~umask, name

@@ -18,18 +18,17 @@ from rich.text import Text
 
 from adloom.brand.yamlio import load_brand
 from adloom.cli.common import cli_errors, console, err_console
+from adloom.cli.text_columns import named_column, text_columns
 from adloom.errors import ConfigError, InputError
 from adloom.governance.packs import PackSet, load_packs
 from adloom.governance.packs.schema import SEVERITY_RANK
 from adloom.governance.textcheck import TextCheck, check_text
+from adloom.governance.verticals import checked_vertical
 
 __all__ = ["check"]
 
 MAX_FILE_BYTES = 50_000_000
 MAX_ROWS = 100_000
-TEXT_COLUMNS = ("text", "ad_text", "ad text", "primary_text", "primary text", "body", "copy")
-# Meta bulk import columns -> the platform field each holds
-META_BULK = {"Body": "primary_text", "Title": "headline", "Link Description": "description"}
 STYLE = {"block": "bold white on red", "review": "black on yellow", "warn": "underline"}
 
 
@@ -84,27 +83,23 @@ def _int(value: str | None) -> int | None:
 def _file_items(path: Path, column: str | None, platform: str | None, country: str | None,
                 age_min: int | None) -> list[Item]:
     header, rows = _rows(path)
-    if column is None and "Body" in header:
-        items = []
-        for n, row in enumerate(rows, start=2):
-            codes = (row.get("Countries") or "").replace(",", " ").split()
-            row_country = country or (codes[0] if codes else None)
-            row_age = age_min if age_min is not None else _int(row.get("Age Min"))
-            for col, field in META_BULK.items():
-                if row.get(col, "").strip():
-                    items.append(Item(f"row {n} {col}", row[col], platform or "meta", row_country, row_age,
-                                      field if (platform or "meta") == "meta" else None))
-        return items
-    if column is None:
-        lowered = {h.lower(): h for h in header}
-        column = header[0] if len(header) == 1 else next((lowered[c] for c in TEXT_COLUMNS if c in lowered), None)
-        if column is None:
-            raise InputError(f"which column holds the ad text? pass --column (columns: {', '.join(header)})",
-                             file=str(path), line=1)
-    elif column not in header:
+    if column is not None and column not in header:
         raise InputError(f"no column '{column}' (columns: {', '.join(header)})", file=str(path), line=1)
-    return [Item(f"row {n}", row.get(column, ""), platform, country, age_min)
-            for n, row in enumerate(rows, start=2) if row.get(column, "").strip()]
+    columns = [named_column(column, platform)] if column is not None else text_columns(header, platform)
+    if not columns:
+        raise InputError(f"which column holds the ad text? pass --column (columns: {', '.join(header)})",
+                         file=str(path), line=1)
+    items = []
+    for n, row in enumerate(rows, start=2):
+        # a bulk file's own targeting, unless the command line names it
+        codes = (row.get("Countries") or "").replace(",", " ").split()
+        row_country = country or (codes[0] if codes else None)
+        row_age = age_min if age_min is not None else _int(row.get("Age Min"))
+        for col in columns:
+            if row.get(col.name, "").strip():
+                source = f"row {n} {col.name}" if len(columns) > 1 or col.field else f"row {n}"
+                items.append(Item(source, row[col.name], col.platform, row_country, row_age, col.field))
+    return items
 
 
 def _print(item: Item, result: TextCheck) -> None:
@@ -145,7 +140,8 @@ def check(
     platform: str | None = typer.Option(None, "--platform", help="meta, google or tiktok."),
     country: str | None = typer.Option(None, "--country", help="ISO country code the ad runs in, e.g. DE."),
     age_min: int | None = typer.Option(None, "--age-min", help="Youngest audience age."),
-    vertical: str | None = typer.Option(None, "--vertical", help="e.g. weight_loss, alcohol, finance."),
+    vertical: str | None = typer.Option(None, "--vertical", help="e.g. weight_loss, alcohol, finance "
+                                        "(an unknown one is an error that lists the known)."),
     project: Path | None = typer.Option(None, "--project", "-p", help="Project folder with packs/ (user packs)."),
     brand: Path | None = typer.Option(None, "--brand", help="brand.yaml whose avoid list and competitors apply."),
     output: Literal["text", "json"] = typer.Option("text", "--format", help="text or json."),
@@ -156,6 +152,7 @@ def check(
     if (text is None) == (file is None):
         raise ConfigError("give either TEXT or --file, not both and not neither")
     packs = _packs(project, brand)
+    vertical = checked_vertical(vertical, packs)
     items = (_file_items(file, column, platform, country, age_min) if file is not None
              else [Item("argument", text or "", platform, country, age_min)])
     if not items:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.orm import Session, sessionmaker
 
+import adloom
 from adloom.errors import AdloomError
 from adloom.settings import Settings
 from adloom.store.db import open_store
@@ -49,3 +50,16 @@ def cli_errors(func: F) -> F:
 def store_for(project: Path, settings: Settings | None = None) -> sessionmaker[Session]:
     settings = settings or Settings()
     return open_store(settings.store_url(project))
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"adloom {adloom.__version__}")
+        raise typer.Exit()
+
+
+def app_options(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Creative strategy engine: brand folder in, governed ad creatives out."""

@@ -16,6 +16,8 @@ from rich.table import Table
 from adloom import yamlutil
 from adloom.cli.common import ProjectOpt, cli_errors, console, store_for
 from adloom.errors import BrandInputError, ConfigError
+from adloom.governance.packs import PackSet, load_packs
+from adloom.governance.verticals import checked_vertical
 from adloom.ingest.fetch import FetchOptions
 from adloom.pipeline import export as export_stage
 from adloom.pipeline.render_step import render_step
@@ -59,8 +61,9 @@ def parse_platforms(value: str) -> list[Platform]:
     return cast(list[Platform], chosen)
 
 
-def load_campaign(folder: Path, path: Path | None, platforms: list[Platform]) -> Campaign:
-    """campaign.yaml in the brand folder (or --campaign FILE) sets where the ads run."""
+def load_campaign(folder: Path, path: Path | None, platforms: list[Platform], packs: PackSet | None = None) -> Campaign:
+    """campaign.yaml in the brand folder (or --campaign FILE) sets where the ads run; its vertical must be
+    one governance knows (``packs``: the project's rule packs, whose scopes may name more)."""
     source = path or folder / "campaign.yaml"
     data: dict[str, object] = {}
     if source.exists():
@@ -77,12 +80,14 @@ def load_campaign(folder: Path, path: Path | None, platforms: list[Platform]) ->
         raise BrandInputError("campaign file not found", file=str(path))
     data["platforms"] = platforms
     try:
-        return Campaign.model_validate(data)
+        campaign = Campaign.model_validate(data)
     except Exception as exc:  # pydantic.ValidationError: name the first bad field
         errors: list[dict[str, Any]] = getattr(exc, "errors", list)()
         field = ".".join(str(p) for p in errors[0]["loc"]) if errors else None
         msg = errors[0]["msg"] if errors else str(exc)
         raise BrandInputError(msg, file=str(source), field=field) from None
+    checked_vertical(campaign.vertical, packs, where="vertical", file=str(source))
+    return campaign
 
 
 @cli_errors
@@ -103,7 +108,7 @@ def run(
     if not folder.exists():
         raise BrandInputError("brand folder not found", file=str(folder))
     chosen = parse_platforms(platforms)
-    campaign = load_campaign(folder, campaign_file, chosen)
+    campaign = load_campaign(folder, campaign_file, chosen, load_packs(project, None))
     spec = writer or settings.writer
     the_writer = get_writer(spec, **settings.writer_options(spec))
     reviewer = (get_writer(settings.verify_writer, **settings.writer_options(settings.verify_writer))
