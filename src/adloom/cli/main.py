@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from adloom.cli import audit, brand, check, concepts, init, policy, run, schema
+from adloom.cli import audit, brand, check, common, concepts, init, policy, run, schema
 
 app = typer.Typer(name="adloom", help="Creative strategy engine: brand folder in, governed ad creatives out.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app.callback()(common.app_options)      # --version
 app.command("init")(init.init)
 app.command("run")(run.run)
 app.command("export")(run.export)
