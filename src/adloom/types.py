@@ -87,6 +87,21 @@ class Voice(Model):
     dont: list[str] = Field(default_factory=list)
 
 
+EvidenceKind = Literal["pain", "desire", "objection", "proof", "fact", "offer", "voice", "persona"]
+
+
+class Evidence(Model):
+    """One item mined from the brand's own prose, with the span it came from (brand.extract)."""
+
+    kind: EvidenceKind
+    text: str                          # the short phrase or statement
+    quote: str = ""                    # the source sentence, unchanged
+    answer: str = ""                   # objections: the brand's own answer, in its words
+    segment_id: str | None = None      # the mined segment it belongs to, if any
+    source: Provenance
+    span: tuple[int, int] | None = None   # character offsets in the source document's text
+
+
 class Segment(Model):
     id: str                        # slug, used in ad names
     label: str
@@ -166,6 +181,7 @@ class BrandObject(Model):
     required_disclosures: list[str] = Field(default_factory=list)
     sources_hash: str | None = None      # hash of the inputs it was extracted from
     fit_threshold: float = 0.75
+    evidence: list[Evidence] = Field(default_factory=list)   # mined items with their source spans
 
     def version(self) -> str:
         """Content hash of the object; every concept names the version it came from."""

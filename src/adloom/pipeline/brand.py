@@ -8,14 +8,18 @@ key phrases come from the brand's own text. Flagged (instruction-like) text stay
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from typing import Any
 
 from pydantic import ValidationError
 
 from adloom.brand import mining
+from adloom.brand.extract import Extraction, extract
+from adloom.brand.gaps import check_placeholders
 from adloom.brand.text import clean, content_stems, instruction_like, normalise
 from adloom.errors import BrandInputError
+from adloom.governance.embeddings import Embedder, default_embedder
 from adloom.naming import slugify
 from adloom.types import (
     BrandKit,
@@ -40,12 +44,29 @@ _DEFAULT_SEGMENT = Segment(id="customers", label="Customers",
                            description="Everyone the brand serves (the folder has no personas).")
 
 
-def brand_object(documents: list[Document], *, slug: str, previous: BrandObject | None = None) -> BrandObject:
-    """Extract the brand object; ``previous`` carries claim approvals over by claim id."""
+@functools.cache
+def _embedder() -> Embedder:
+    """The sentence model that clusters persona statements; loaded once per process, only when needed."""
+    return default_embedder()
+
+
+def brand_object(documents: list[Document], *, slug: str, previous: BrandObject | None = None,
+                 embedder: Embedder | None = None) -> BrandObject:
+    """Extract the brand object; ``previous`` carries claim approvals over by claim id.
+
+    Prose (pages, docs, transcripts) is mined first (``brand.extract``); the form and persona files,
+    when present, refine it: their segments, voice and offers win over the mined ones.
+    """
+    check_placeholders(documents)
     form, form_file = _merged_form([d for d in documents if d.kind == "form"])
     name = str(form.get("brand_name") or slug)
-    segments = _segments([d for d in documents if d.kind == "persona"]) or [_DEFAULT_SEGMENT]
-    segments = _attach_statements(segments, documents, brand_names={name.lower(), slug.lower()})
+    names = {name.lower(), slug.lower()}
+    personas = [d for d in documents if d.kind == "persona"]
+    mined = extract(documents, brand_names=names,
+                    embedder=embedder if embedder is not None else _embedder()) if _has_prose(documents) else None
+    segments = _segments(personas) or (mined.segments if mined else []) or [_DEFAULT_SEGMENT]
+    if personas or not mined or not mined.segments:
+        segments = _attach_statements(segments, documents, brand_names=names)
     own_text = [d.text for d in documents if d.kind in _FREE_TEXT_KINDS and not d.flags]
     own_text += [str(form.get(k) or "") for k in ("positioning", "tagline")]
     try:
@@ -58,24 +79,34 @@ def brand_object(documents: list[Document], *, slug: str, previous: BrandObject 
             vertical=str(form.get("vertical") or "general"),
             positioning=clean(str(form.get("positioning") or "")),
             tagline=clean(str(form.get("tagline") or "")),
-            voice=Voice.model_validate(form.get("voice") or {}),
+            voice=Voice.model_validate(form.get("voice") or {}) if form.get("voice") or not mined else mined.voice,
             segments=segments,
             pillars=[_pillar(p) for p in _as_list(form.get("pillars"))],
-            avoid=_str_list(form.get("avoid")),
+            avoid=list(dict.fromkeys([*_str_list(form.get("avoid")), *(mined.avoid if mined else [])])),
             competitors=_str_list(form.get("competitors")),
             claims=claims,
             products=[_product(p) for p in _as_list(form.get("products"))],
-            offers=[_offer(o) for o in _as_list(form.get("offers"))],
+            offers=[_offer(o) for o in _as_list(form.get("offers"))] or _mined_offers(mined),
             cta_vocabulary=_str_list(form.get("cta_vocabulary")),
             key_phrases=mining.key_phrases(own_text, exclude={name, slug}),
             brand_kit=_brand_kit(form.get("brand_kit")),
             required_disclosures=_str_list(form.get("required_disclosures")),
             sources_hash=sources_hash(documents),
+            evidence=mined.evidence if mined else [],
         )
     except ValidationError as exc:
         err = exc.errors()[0]
         raise BrandInputError(err["msg"], file=form_file,
                               field=".".join(str(p) for p in err["loc"])) from exc
+
+
+def _has_prose(documents: list[Document]) -> bool:
+    return any(d.kind in ("website", "product_doc", "transcript") and not d.flags for d in documents)
+
+
+def _mined_offers(mined: Extraction | None) -> list[Offer]:
+    """Offers as the brand words them on its pages; never with a deadline (urgency needs a real one)."""
+    return [Offer(name=e.text.rstrip(".")) for e in mined.items("offer")][:3] if mined else []
 
 
 def claim_id(statement: str) -> str:
