@@ -111,13 +111,29 @@ def _generic(named: list[Persona], members: list[int]) -> bool:
 
 
 def _agglomerate(vectors: np.ndarray, threshold: float) -> list[int]:
-    if len(vectors) == 1:
-        return [0]
-    from sklearn.cluster import AgglomerativeClustering  # imported here: only brands without personas need it
+    """Average-linkage clustering on cosine distance, stopped at ``threshold``.
 
-    model = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
-                                    distance_threshold=threshold)
-    return [int(label) for label in model.fit_predict(vectors)]
+    A few dozen phrases per brand: the plain O(n^3) loop takes milliseconds, so no clustering library
+    (scikit-learn would be a 40 MB dependency for these lines).
+    """
+    distance = 1.0 - vectors @ vectors.T
+    clusters: list[list[int]] = [[i] for i in range(len(vectors))]
+    while len(clusters) > 1:
+        best, pair = threshold, None
+        for a in range(len(clusters)):
+            for b in range(a + 1, len(clusters)):
+                d = float(distance[np.ix_(clusters[a], clusters[b])].mean())
+                if d <= best:
+                    best, pair = d, (a, b)
+        if pair is None:
+            break
+        a, b = pair
+        clusters[a] += clusters.pop(b)
+    labels = [0] * len(vectors)
+    for label, members in enumerate(clusters):
+        for i in members:
+            labels[i] = label
+    return labels
 
 
 def _label(personas: list[Persona]) -> str:
