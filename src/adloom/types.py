@@ -222,6 +222,19 @@ class Pattern(Model):
     observations: int = 0                # ads behind the weight (0 for shipped priors)
     source: Literal["prior", "performance"] = "prior"
     note: str = ""
+    # learned patterns (adloom.feedback.learn): the brand they came from (None: shipped or global), the
+    # dimension decomposed (angle, segment, arm, hook_structure, trigger, format, length) and its value,
+    # the Beta posterior of the ranking rate, its mean and 90% credible interval, the evidence behind it
+    brand_slug: str | None = None
+    dimension: str = "angle"
+    key: str = ""
+    alpha: float | None = None
+    beta: float | None = None
+    mean: float | None = None
+    low: float | None = None
+    high: float | None = None
+    impressions: int = 0
+    winners: int = 0                     # ads whose posterior clears the brand baseline
 
 
 # ---------------------------------------------------------------- strategy
@@ -366,6 +379,7 @@ class Constraints(Model):
     platforms: list[Platform] = Field(default_factory=lambda: list(ALL_PLATFORMS))
     previous_findings: list[Finding] = Field(default_factory=list)   # reasons from the last attempt
     avoid_hooks: list[str] = Field(default_factory=list)     # hooks earlier concepts of the run already use
+    preferred_hook_templates: list[str] = Field(default_factory=list)   # winning hook structures, best first
 
 
 class Campaign(Model):
@@ -450,6 +464,7 @@ class RunSummary(Model):
     governance: dict[str, float] = Field(default_factory=dict)  # pre-filter, regenerate, review, reject rates
     assets: list[Asset] = Field(default_factory=list)
     render_errors: list[str] = Field(default_factory=list)
+    allocation: dict[str, Any] = Field(default_factory=dict)   # feedback: each angle x segment's share and why
 
 
 SCHEMA_MODELS: dict[str, Any] = {

@@ -11,10 +11,12 @@ from adloom.types import (
     BrandObject,
     Claim,
     Constraints,
+    Evidence,
     Finding,
     Offer,
     Pillar,
     Product,
+    Provenance,
     Segment,
     Voice,
 )
@@ -58,6 +60,17 @@ SEGMENTS = [
             language_patterns=["my back is done by lunchtime"]),
 ]
 
+# The brand's own answers to doubts, as mined from an FAQ page; new parents' "I'll never use it" has none.
+_FAQ = Provenance(file="website/faq.html", section="Questions")
+ANSWERS = [
+    Evidence(kind="objection", text="massage guns are all the same", source=_FAQ,
+             answer="Most are loud and come with no plan. Pulse comes with a guided routine for the day you had."),
+    Evidence(kind="objection", text="I have no time", source=_FAQ,
+             answer="Every routine is short and the app tells you when to move on."),
+    Evidence(kind="objection", text="Is it really quiet?", source=_FAQ,
+             answer="Yes. Quieter than a normal conversation at 45 dB."),
+]
+
 
 def make_brand() -> BrandObject:
     return BrandObject(
@@ -77,6 +90,7 @@ def make_brand() -> BrandObject:
         offers=[Offer(name="30-night trial", terms="Return within 30 nights.")],
         cta_vocabulary=["Start your 30-night trial", "See how it works", "Shop Restwave Pulse"],
         required_disclosures=[DISCLOSURE],
+        evidence=ANSWERS,
     )
 
 

@@ -243,11 +243,19 @@ async def test_unsupported_task_is_a_writer_error() -> None:
         await FormulaWriter().run(OtherTask())
 
 
-@pytest.mark.parametrize("angle_id", ["pain-first", "urgency", "objection", "no-such-angle"])
-def test_a_sparse_brand_still_gets_a_complete_draft(angle_id: str) -> None:
-    task = ConceptTask(brand=BrandObject(name="Acme", slug="acme"), angle=Angle(id=angle_id, name=angle_id),
+def _bare_task(angle_id: str) -> ConceptTask:
+    return ConceptTask(brand=BrandObject(name="Acme", slug="acme"), angle=Angle(id=angle_id, name=angle_id),
                        segment=Segment(id="all", label="Everyone"), constraints=Constraints(), seed="s")
-    draft = write_concept(task)
+
+
+@pytest.mark.parametrize("angle_id", ["pain-first", "objection", "aspirational", "social-proof"])
+def test_a_bare_brand_is_not_padded_the_writer_says_what_is_missing(angle_id: str) -> None:
+    with pytest.raises(WriterError, match=f"the {angle_id} angle needs"):
+        write_concept(_bare_task(angle_id))
+
+
+def test_a_bare_brand_still_gets_a_plain_product_concept() -> None:
+    draft = write_concept(_bare_task("no-such-angle"))
     assert len(draft.hooks) == 5 and len(draft.scripts) == 3
     rsa = next(c for c in draft.copy_variants if isinstance(c, GoogleRSACopy))
     assert len(rsa.headlines) >= 10 and 2 <= len(rsa.descriptions) <= 4

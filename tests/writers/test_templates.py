@@ -14,8 +14,9 @@ from adloom.writers.formula.templates import (
     templates_for,
 )
 
-KNOWN_SLOTS = {"pain", "desire", "objection", "quote", "segment", "product", "benefit", "offer"}
-SEGMENT_SLOTS = {"pain", "desire", "objection", "quote", "segment"}
+KNOWN_SLOTS = {"pain", "problem", "desire", "objection", "question", "quote", "segment", "product", "benefit",
+               "offer"}
+SEGMENT_SLOTS = {"pain", "problem", "desire", "objection", "question", "quote", "segment"}
 NO_CLAIMS = Guard(forbidden=None, claim_statements=())
 
 

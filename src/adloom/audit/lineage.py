@@ -50,6 +50,7 @@ class Lineage(BaseModel):
     approvals: list[dict[str, Any]] = []      # who approved what: claims, reviews
     assets: list[dict[str, Any]] = []
     exports: list[dict[str, Any]] = []
+    performance: list[dict[str, Any]] = []    # imported performance files that carried this concept's ads
     events: list[LineageEvent] = []
 
     def to_text(self) -> str:
@@ -186,8 +187,8 @@ def _gather(session: Session, ref: str, how: ResolvedBy, concept_id: str,
     # No index reaches into the ads array, so scan export events as text — only those after the
     # concept's first event, since nothing can export a concept before it exists.
     cast = "CAST(payload AS TEXT)"
-    exports = [e for e in _events(session, f"kind = :k AND seq > :first AND {cast} LIKE :pat",
-                                  {"k": kinds.EXPORT_WRITTEN, "first": events[0].seq,
+    exports = [e for e in _events(session, f"kind IN (:k, :p) AND seq > :first AND {cast} LIKE :pat",
+                                  {"k": kinds.EXPORT_WRITTEN, "p": kinds.PERFORMANCE_IMPORTED, "first": events[0].seq,
                                    "pat": f"%{concept_id}%"})
                if any(ad.get("concept_id") == concept_id for ad in (e.payload or {}).get("ads", []))]
     events = sorted({e.seq: e for e in events + exports}.values(), key=lambda e: e.seq)
@@ -215,6 +216,9 @@ def _summarise(lin: Lineage) -> Lineage:
                                   **{k: p[k] for k in ("claim", "decision", "rationale") if k in p}})
         elif e.kind == kinds.ASSET_RENDERED:
             lin.assets.append({k: p.get(k) for k in ("asset_id", "path", "sha256")})
+        elif e.kind == kinds.PERFORMANCE_IMPORTED:
+            ads = [a.get("ad_name") for a in p.get("ads", []) if a.get("concept_id") == lin.concept_id]
+            lin.performance.append({k: p.get(k) for k in ("file", "sha256", "platform", "from", "to")} | {"ads": ads})
         elif e.kind == kinds.EXPORT_WRITTEN:
             ads = [a.get("ad_name") for a in p.get("ads", []) if a.get("concept_id") == lin.concept_id]
             lin.exports.append({"file": p.get("file"), "sha256": p.get("sha256"), "ads": ads,
@@ -242,6 +246,9 @@ def render_text(lin: Lineage) -> str:
         lines.append(f"  {app['kind']} by {app['by']} at {app['ts']} {what}".rstrip())
     for asset in lin.assets:
         lines.append(f"  asset {asset['asset_id']}: {asset['path']} sha256 {str(asset['sha256'])[:16]}")
+    for perf in lin.performance:
+        lines.append(f"  performance imported from {perf['file']} ({perf['platform']}, {perf['from']} .. {perf['to']}, "
+                     f"sha256 {str(perf['sha256'])[:16]}): {', '.join(map(str, perf['ads']))}")
     for exp in lin.exports:
         lines.append(f"  export {exp['file']} (run {exp['run']}): {', '.join(map(str, exp['ads']))}")
     lines.append(f"  events ({len(lin.events)}):")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from adloom.cli import audit, brand, check, common, concepts, init, policy, run, schema
+from adloom.cli import feedback, insights
 
 app = typer.Typer(name="adloom", help="Creative strategy engine: brand folder in, governed ad creatives out.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -18,6 +19,8 @@ app.add_typer(brand.app, name="brand", help="Show, diff, extract and approve the
 app.add_typer(concepts.app, name="concepts", help="List and inspect stored concepts.")
 app.add_typer(policy.app, name="policy", help="Test the rule packs and policies; evaluate against labelled copy.")
 app.add_typer(audit.app, name="audit", help="Verify the audit chain, trace an ad's lineage, export events.")
+app.add_typer(feedback.app, name="feedback", help="Import performance exports (Meta, TikTok, Google).")
+app.command("insights")(insights.insights)
 
 
 def main() -> None:

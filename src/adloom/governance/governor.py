@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from adloom.governance import claims, fit, limits, risk, structure
+from adloom.governance import boilerplate, claims, fit, limits, risk, structure
 from adloom.governance.embeddings import Embedder, default_embedder
 from adloom.governance.fields import TextField, text_fields
 from adloom.governance.gate import CORE_CHECKS, Check, run_checks
@@ -37,15 +37,16 @@ __all__ = ["Governor", "layer_checks"]
 
 def layer_checks(brand: BrandObject, *, project_dir: Path | None, packs: Any | None) -> tuple[tuple[Check, ...], str]:
     """Deterministic checks: rule packs when part A's package is installed, else the v1 core checks."""
+    generic_hooks = Check("boilerplate", boilerplate.VERSION, boilerplate.check)
     try:
         from adloom.governance.packs import lexical_check, load_packs
     except ImportError:
-        return CORE_CHECKS, ""
+        return (*CORE_CHECKS, generic_hooks), ""
     pack_set = packs if packs is not None else load_packs(project_dir, brand)
     pack_set.matcher        # noqa: B018 - compiled (or loaded) now, not inside the first verdict
     checks = (Check("structure", structure.VERSION, structure.check), Check("limits", limits.VERSION, limits.check),
               Check("claims", claims.VERSION, claims.check, takes_fields=True),
-              Check("packs", pack_set.version, lexical_check(pack_set), takes_fields=True))
+              Check("packs", pack_set.version, lexical_check(pack_set), takes_fields=True), generic_hooks)
     return checks, pack_set.version
 
 

@@ -2,9 +2,10 @@
 
 score = prior weight (pattern library) x brand fit (the angle's requirements met by the brand object).
 
-Only *global* patterns (no segment, no platform) feed the prior weight for now: this stage ranks angles per
-brand, before segments and platforms are crossed in, so a segment- or platform-specific weight has nothing
-to attach to yet. Several global patterns for one angle type are averaged, each weighted by its
+The weight comes from the angle-level patterns that apply to this brand: the shipped priors (no brand) and
+the ones learned from the brand's own imported performance (``adloom.feedback.learn``: posterior mean over
+the brand baseline). Segment- and platform-level patterns are left to the allocation that splits the
+budget across angle x segment. Several patterns for one angle type are averaged, each weighted by its
 observations (a shipped prior counts as one), so imported performance outweighs lore as data accumulates.
 """
 
@@ -107,10 +108,11 @@ def load_catalogue() -> list[AngleSpec]:
     return specs
 
 
-def prior_weight(angle_id: str, patterns: list[Pattern]) -> tuple[float, str]:
-    """Observation-weighted mean of the global patterns of an angle type, and where it came from."""
+def prior_weight(angle_id: str, patterns: list[Pattern], brand: str | None = None) -> tuple[float, str]:
+    """Observation-weighted mean of the angle patterns of an angle type for ``brand``, and their sources."""
     matching = [p for p in patterns
-                if p.angle_type == angle_id and p.segment_id is None and p.platform is None]
+                if p.angle_type == angle_id and p.segment_id is None and p.platform is None
+                and p.dimension == "angle" and p.brand_slug in (None, brand)]
     if not matching:
         return NEUTRAL_WEIGHT, "no pattern, neutral weight"
     mass = [max(p.observations, 1) for p in matching]
@@ -135,7 +137,7 @@ def angles(brand: BrandObject, patterns: list[Pattern], *, n: int = 5, today: da
     """The top ``n`` angles for the brand, best first; ties broken by angle id."""
     ranked: list[Angle] = []
     for spec in catalogue if catalogue is not None else load_catalogue():
-        weight, weight_note = prior_weight(spec.id, patterns)
+        weight, weight_note = prior_weight(spec.id, patterns, brand.slug)
         fit, reasons = brand_fit(spec, brand, today=today)
         score = round(weight * fit, 4)
         fit_note = "all requirements met" if not reasons else "; ".join(reasons)

@@ -114,9 +114,14 @@ def claim_id(statement: str) -> str:
     return "c-" + content_hash(normalise(statement), 8)
 
 
+# Bumped when the extraction rules change, so an unedited brand.yaml is re-extracted by the new rules.
+EXTRACTOR_VERSION = "2"
+
+
 def sources_hash(documents: list[Document]) -> str:
-    """Order-independent hash of everything the brand object was extracted from."""
-    return content_hash(sorted(content_hash(d.model_dump(mode="json")) for d in documents))
+    """Order-independent hash of everything the brand object was extracted from, and of the rules."""
+    return content_hash([f"extractor@{EXTRACTOR_VERSION}",
+                         *sorted(content_hash(d.model_dump(mode="json")) for d in documents)])
 
 
 # ---------------------------------------------------------------- explicit fields

@@ -36,6 +36,7 @@ from adloom.writers.tasks import RewriteTask, supports
 
 Check = Callable[[Concept], Awaitable[Verdict]]
 Limits = Callable[[list[Finding]], Constraints]
+Tune = Callable[[Angle, Segment, Constraints], Constraints]
 
 
 @dataclass
@@ -49,9 +50,10 @@ class Unit:
 async def governed_units(brand: BrandObject, angles: list[Angle], *, writer: Writer, check: Check, limits: Limits,
                          max_attempts: int, concurrency: int, factory: sessionmaker[Session], audit: AuditLog,
                          advance: Callable[[], None],
-                         on_stored: Callable[[Concept, list[Verdict]], None] | None = None) -> list[Unit]:
+                         on_stored: Callable[[Concept, list[Verdict]], None] | None = None,
+                         tune: Tune | None = None) -> list[Unit]:
     """``on_stored`` hears each unit written in this run (not reused) once its concept and verdicts are
-    committed."""
+    committed. ``tune`` adjusts a unit's constraints to its share of the run (the feedback allocation)."""
     semaphore = asyncio.Semaphore(max(1, concurrency))
     version = brand.version()
     rewrites = supports(writer, RewriteTask)
@@ -60,7 +62,8 @@ async def governed_units(brand: BrandObject, angles: list[Angle], *, writer: Wri
                   drafted: asyncio.Future[list[str]]) -> Unit:
         """``drafted`` gets the hooks of the unit's first draft (or stored concept) as soon as they exist."""
         def constraints(previous: list[Finding]) -> Constraints:
-            return limits(previous).model_copy(update={"avoid_hooks": list(used_hooks)})
+            base = limits(previous).model_copy(update={"avoid_hooks": list(used_hooks)})
+            return tune(angle, segment, base) if tune is not None else base
 
         def first_draft(draft: ConceptDraft | None) -> None:
             if not drafted.done():

@@ -28,6 +28,8 @@ from adloom.audit import DEFAULT_REDACTOR, AuditLog, Lineage, NewEvent, kinds, p
 from adloom.audit.lineage import lineage_of_each
 from adloom.brand.resolve import resolve_brand, write_brand
 from adloom.errors import WriterError
+from adloom.feedback import allocation
+from adloom.feedback.options import FeedbackOptions
 from adloom.governance.constraints import constraints_for
 from adloom.governance.embeddings import CachedEmbedder, default_embedder
 from adloom.governance.fit import BrandProfile
@@ -108,11 +110,13 @@ class RunOptions:
     audit_anchor: Path | None = None       # written after the run so a truncated log is detectable
     project_dir: Path | None = None        # the user's rule packs (PROJECT/packs/) override the defaults
     cache_dir: Path | None = None          # embeddings persist here across runs
+    feedback: FeedbackOptions = field(default_factory=FeedbackOptions)   # the allocation's exploration share
 
     def fingerprint_fields(self) -> dict[str, object]:
         return {"platforms": self.platforms, "angles": self.n_angles, "hooks": self.hooks_per_concept,
                 "attempts": self.max_attempts, "render": self.render,
-                "verify": self.verify_writer.id if self.verify_writer else None}
+                "verify": self.verify_writer.id if self.verify_writer else None,
+                "exploration": self.feedback.exploration}
 
 
 @dataclass
@@ -189,7 +193,7 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
         if not patterns:
             with transaction(factory) as session:
                 pattern_store.ensure_priors(session)
-                patterns.extend(pattern_store.load_patterns(session))
+                patterns.extend(pattern_store.load_patterns(session, brand.slug, others=False))
 
     to_save: BrandObject | None = brand if extracted else None    # brand.yaml, written behind the run
     if extracted and supports(writer, BrandTask):
@@ -248,6 +252,9 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
                 job()
             chosen = await picking
     summary.angles = [a.id for a in chosen]
+    plan = allocation.plan(brand.slug, chosen, brand.segments, patterns, exploration=options.feedback.exploration,
+                           hooks_per_concept=options.hooks_per_concept)
+    summary.allocation = plan.summary()
 
     with timer("governance"):   # rule packs compiled or loaded: once, before the first concept is written
         warm = await warming[0]
@@ -285,7 +292,7 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
                 check=check, factory=factory, audit=audit, advance=lambda: progress.advance("concepts"),
                 limits=lambda previous: constraints_for(brand, campaign, previous=previous, packs=packs,
                                                         hooks_per_concept=options.hooks_per_concept),
-                on_stored=ahead.prepare if ahead is not None else None)
+                on_stored=ahead.prepare if ahead is not None else None, tune=plan.tune)
     finally:
         embed_pool.shutdown(wait=False)
         warm_pool.shutdown(wait=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from adloom.feedback.patterns import load_priors
@@ -13,12 +13,14 @@ from adloom.types import Pattern
 
 __all__ = ["ensure_priors", "load_patterns", "upsert_pattern"]
 
+_LEARNED = ("brand_slug", "dimension", "key", "alpha", "beta", "mean", "low", "high", "impressions", "winners")
+
 
 def _to_pattern(row: PatternRow) -> Pattern:
     return Pattern.model_validate({
         "id": row.id, "angle_type": row.angle_type, "segment_id": row.segment_id,
         "platform": row.platform, "weight": row.weight, "observations": row.observations,
-        "source": row.source, "note": row.note,
+        "source": row.source, "note": row.note, **{name: getattr(row, name) for name in _LEARNED},
     })
 
 
@@ -30,6 +32,8 @@ def _fill(row: PatternRow, pattern: Pattern, now: datetime) -> None:
     row.observations = pattern.observations
     row.source = pattern.source
     row.note = pattern.note
+    for name in _LEARNED:
+        setattr(row, name, getattr(pattern, name))
     row.updated_at = now
 
 
@@ -54,9 +58,13 @@ def ensure_priors(session: Session, priors: list[Pattern] | None = None) -> int:
     return inserted
 
 
-def load_patterns(session: Session) -> list[Pattern]:
-    """Every stored pattern, ordered by id (deterministic)."""
-    return [_to_pattern(row) for row in session.scalars(select(PatternRow).order_by(PatternRow.id))]
+def load_patterns(session: Session, brand: str | None = None, *, others: bool = True) -> list[Pattern]:
+    """Stored patterns, ordered by id (deterministic). With ``brand``: the shipped and global ones, the
+    brand's own, and other brands' learned ones only when ``others``."""
+    query = select(PatternRow).order_by(PatternRow.id)
+    if brand is not None and not others:
+        query = query.where(or_(PatternRow.brand_slug.is_(None), PatternRow.brand_slug == brand))
+    return [_to_pattern(row) for row in session.scalars(query)]
 
 
 def upsert_pattern(session: Session, pattern: Pattern) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Float, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, Float, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -97,6 +97,74 @@ class PatternRow(Base):
     source: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # learned from imported performance (migration 0005_feedback); NULL brand: shipped prior or global
+    brand_slug: Mapped[str | None] = mapped_column(String(120), index=True)
+    dimension: Mapped[str] = mapped_column(String(32), default="angle", server_default="angle")
+    key: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    alpha: Mapped[float | None] = mapped_column(Float)
+    beta: Mapped[float | None] = mapped_column(Float)
+    mean: Mapped[float | None] = mapped_column(Float)
+    low: Mapped[float | None] = mapped_column(Float)
+    high: Mapped[float | None] = mapped_column(Float)
+    impressions: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    winners: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class PerformanceImportRow(Base):
+    """One imported performance file; its SHA-256 is the id, so importing it again is a no-op."""
+
+    __tablename__ = "performance_imports"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    brand_slug: Mapped[str] = mapped_column(String(120), index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    file_name: Mapped[str] = mapped_column(Text)
+    currency: Mapped[str | None] = mapped_column(String(8))
+    rows: Mapped[int] = mapped_column(Integer)
+    records: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    skipped: Mapped[list[Any]]
+
+
+class PerformanceRecordRow(Base):
+    """An ad's figures for one reporting range (a day or start..end); the key replaces, never adds."""
+
+    __tablename__ = "performance_records"
+    __table_args__ = (UniqueConstraint("brand_slug", "platform", "ad_name", "date_start", "date_end",
+                                       name="uq_performance_records_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    brand_slug: Mapped[str] = mapped_column(String(120))
+    platform: Mapped[str] = mapped_column(String(16))
+    ad_name: Mapped[str] = mapped_column(String(200))
+    date_start: Mapped[str] = mapped_column(String(10))       # ISO dates: sortable on every database
+    date_end: Mapped[str] = mapped_column(String(10))
+    concept_id: Mapped[str] = mapped_column(String(64), index=True)
+    angle: Mapped[str] = mapped_column(String(64))
+    segment: Mapped[str] = mapped_column(String(64))
+    hook: Mapped[str] = mapped_column(String(16))
+    impressions: Mapped[int] = mapped_column(BigInteger)
+    reach: Mapped[int | None] = mapped_column(BigInteger)
+    frequency: Mapped[float | None] = mapped_column(Float)
+    spend: Mapped[float] = mapped_column(Float)
+    clicks: Mapped[int] = mapped_column(BigInteger)
+    video_3s: Mapped[int] = mapped_column(BigInteger)
+    thruplays: Mapped[int] = mapped_column(BigInteger)
+    purchases: Mapped[float] = mapped_column(Float)
+    revenue: Mapped[float] = mapped_column(Float)
+    currency: Mapped[str | None] = mapped_column(String(8))
+    import_id: Mapped[str] = mapped_column(String(64))
+
+
+class PerformanceLabelRow(Base):
+    """Google's label for one asset of one ad (BEST, GOOD, LOW, LEARNING, PENDING); the latest import wins."""
+
+    __tablename__ = "performance_labels"
+    brand_slug: Mapped[str] = mapped_column(String(120), primary_key=True)
+    ad_name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    asset: Mapped[str] = mapped_column(String(300), primary_key=True)
+    asset_type: Mapped[str] = mapped_column(String(40))
+    concept_id: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(16))
+    import_id: Mapped[str] = mapped_column(String(64))
 
 
 class WriterCallRow(Base):

@@ -51,10 +51,11 @@ _PLANS: dict[str, list[Sentence]] = {
         lambda m, i: pick(m.benefits, i),
         _claim,
     ],
+    # before, after, bridge: as sentences, never as labels ("Before: ... After: ..." reads like a worksheet)
     "BAB": [
-        lambda m, i: _fmt("Before: {p}.", p=pick(m.pains, i + 1)),
-        lambda m, i: _fmt("After: {d}.", d=pick(m.desires, i)),
-        lambda m, i: _fmt("The bridge: {product}.", product=m.product),
+        lambda m, i: _fmt("It doesn't have to mean {p}.", p=pick(m.pains, i + 1)),
+        lambda m, i: _fmt("Imagine {d} instead.", d=pick(m.desires, i)),
+        lambda m, i: _fmt("{product} is how you get there.", product=m.product),
         _claim,
     ],
     "FAB": [

@@ -21,7 +21,15 @@ UNBACKED_TERMS: tuple[str, ...] = (
     "unrivaled", "number one", "no. 1", "top-rated", "world's first", "first-ever", "guarantee",
     "guaranteed", "miracle", "cure", "cures", "cured", "heal", "heals", "risk-free", "clinically",
     "proven", "doctor recommended", "instant", "instantly", "forever", "permanent", "pain-free",
+    # causal words: governance blocks them outside an approved claim, so the brand's own answers and mined
+    # phrases that carry one are not printed ("the routines tell you when to ease off")
+    "reduce", "reduces", "reduced", "relieve", "relieves", "relief", "ease", "eases", "improve", "improves",
+    "boost", "boosts", "prevent", "prevents", "treat", "treats", "eliminate", "eliminates", "repair",
+    "repairs", "restore", "restores", "speeds up",
 )
+# comparatives: "quieter", "more than" are claims too (governance: claims.comparative_unbacked)
+_COMPARATIVE = re.compile(r"\b(?:\w+er|more|less|fewer)\s+than\b|\b(?:faster|quicker|stronger|better|deeper|quieter)\b",
+                          re.IGNORECASE)
 _UNBACKED = compile_terms(UNBACKED_TERMS)
 # "#1", "100%", "$5": symbols that carry a number or a price even where \w boundaries do not apply
 _NUMERIC = re.compile(r"\d|#\s*1\b|%|\$|£|€")
@@ -53,6 +61,8 @@ class Guard:
             return False
         unclaimed = self._without_claims(text)
         if _NUMERIC.search(unclaimed):
+            return False
+        if _COMPARATIVE.search(unclaimed):
             return False
         return not (_UNBACKED is not None and _UNBACKED.search(unclaimed))
 

@@ -10,6 +10,7 @@ from string import Formatter
 from adloom.textutil import near_duplicate_of, normalize_space, sentence_case, word_count
 from adloom.types import Angle, Hook
 from adloom.writers.formula.material import Material
+from adloom.writers.formula.structures import used_structures
 from adloom.writers.formula.templates import (
     ANGLE_WHY,
     FALLBACK_CAPTIONS,
@@ -21,19 +22,22 @@ from adloom.writers.formula.templates import (
 
 CAPTION_WORDS = (2, 5)
 FALLBACK_VISUAL = "Creator talking straight to camera, natural light"
-SEGMENT_SLOTS = frozenset({"pain", "desire", "objection", "quote"})   # phrases a viewer notices repeated
+SEGMENT_SLOTS = frozenset({"pain", "problem", "desire", "objection", "question", "quote"})   # noticed when repeated
 
 
-def template_order(angle_id: str, seed: str, attempt: int, per_concept: int) -> tuple[list[HookTemplate],
-                                                                                   list[HookTemplate]]:
+def template_order(angle_id: str, seed: str, attempt: int, per_concept: int,
+                   preferred: Sequence[str] = ()) -> tuple[list[HookTemplate], list[HookTemplate]]:
     """The angle's templates in a seed-fixed order rotated by attempt, and the generic ones as reserve.
 
     The order depends on the seed alone and the attempt only shifts the starting point, so a
-    regenerated draft leads with templates the previous attempt did not use.
+    regenerated draft leads with templates the previous attempt did not use. ``preferred`` (winning hook
+    structures from imported performance, best first) go to the front before the rotation.
     """
     order_rng = random.Random(seed)
     own = templates_for(angle_id)
     order_rng.shuffle(own)
+    rank = {template_id: i for i, template_id in enumerate(preferred)}
+    own.sort(key=lambda t: rank.get(t.id, len(rank)))     # stable: the rest keep the seed's order
     start = ((attempt - 1) * per_concept) % len(own)
     own = own[start:] + own[:start]
     if own[0].angle == GENERIC:
@@ -48,17 +52,25 @@ def slots_of(text: str) -> list[str]:
 
 
 def write_hooks(material: Material, angle: Angle, framework: str, *, seed: str, attempt: int,
-                count: int, max_words: int, avoid: Sequence[str] = ()) -> list[Hook]:
+                count: int, max_words: int, avoid: Sequence[str] = (), preferred: Sequence[str] = ()) -> list[Hook]:
     """``avoid``: hooks other concepts already use; a near-duplicate of one is a rewording, not a concept."""
-    own, reserve = template_order(angle.id, seed, attempt, count)
+    own, reserve = template_order(angle.id, seed, attempt, count, preferred)
     filler = _Filler(material, random.Random(f"{seed}:{attempt}"), max_words)
     hooks: list[Hook] = []
-    # angle templates on phrases not yet spoken first, then angle templates again, then the reserve
-    for templates, fresh_only in ((own, True), (own, False), (reserve, False)):
+    heard = used_structures(avoid)     # structures earlier concepts of the run already used
+    # the reserve only holds templates built on the segment's words: "Say hello to {product}" fits any brand
+    reserve = [t for t in reserve if set(slots_of(t.text)) & SEGMENT_SLOTS]
+    if material.answers:     # an objection hook quotes a doubt the brand answers, so its copy can answer it
+        own = [t for t in own if t.angle != "objection" or set(slots_of(t.text)) & {"objection", "question"}]
+    # angle templates in structures not yet heard and on phrases not yet spoken first, then relaxing
+    # each in turn, then the reserve
+    passes = ((own, True, True), (own, False, True), (own, False, False), (reserve, False, True),
+              (reserve, False, False))
+    for templates, fresh_only, new_only in passes:
         for template in templates:
             if len(hooks) >= count:
                 return hooks
-            if any(h.template_id == template.id for h in hooks):
+            if any(h.template_id == template.id for h in hooks) or (new_only and template.id in heard):
                 continue
             text = filler.fill(template.text, [*avoid, *(h.text for h in hooks)], fresh_only=fresh_only)
             if text is None:

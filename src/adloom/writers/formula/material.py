@@ -6,12 +6,14 @@ excerpt or an unbacked number. Phrases are stored in their mid-sentence form.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from adloom.textutil import lower_first, strip_emoji
 from adloom.types import Claim
 from adloom.writers.base import ConceptTask
+from adloom.writers.formula.answers import printable_answer, segment_answers
 from adloom.writers.formula.guard import Guard
 
 _EDGE_PUNCT = " .,;:!\"'“”‘’"
@@ -36,15 +38,18 @@ def _clean(phrases: Iterable[str], guard: Guard, *, lower: bool = True) -> tuple
 @dataclass(frozen=True)
 class Material:
     guard: Guard
+    angle: str                     # the angle id the concept is written for
     brand: str
     product: str                   # the product the concept leads with
     segment: str                   # segment label, mid-sentence form
     segment_label: str             # as the brand wrote it
     segment_description: str
     age_range: tuple[int | None, int | None]
-    pains: tuple[str, ...]
+    pains: tuple[str, ...]         # phrases: "waking up sore", "a stiff neck by 3pm"
+    problems: tuple[str, ...]      # whole clauses: "massage guns sound like a power drill"
     desires: tuple[str, ...]
-    objections: tuple[str, ...]
+    objections: tuple[str, ...]    # every objection, for the brief
+    answers: tuple[tuple[str, str], ...]   # (objection as said, the brand's printable answer)
     quotes: tuple[str, ...]
     benefits: tuple[str, ...]
     features: tuple[str, ...]
@@ -62,12 +67,20 @@ class Material:
 
     def phrases(self) -> tuple[str, ...]:
         """The segment's own phrases, the ones a reader notices when repeated."""
-        return (*self.pains, *self.desires, *self.objections, *self.quotes)
+        return (*self.pains, *self.problems, *self.desires, *self.objections, *self.quotes)
+
+    def answer_to(self, text: str) -> str:
+        """The brand's answer to the objection quoted in ``text``; "" when it quotes none."""
+        lowered = text.lower()
+        return next((a for o, a in self.answers if o.lower().rstrip("?.") in lowered), "")
 
     def slot_values(self, slot: str) -> tuple[str, ...]:
         """Candidate fillers for a template slot; empty means the template cannot be used."""
         return {
-            "pain": self.pains, "desire": self.desires, "objection": self.objections,
+            "pain": self.pains, "problem": self.problems, "desire": self.desires,
+            # only a doubt the brand answers may open an ad: raising it and walking away is worse than silence
+            "objection": tuple(o for o, _ in self.answers if not o.endswith("?")),
+            "question": tuple(upper_first_q(o) for o, _ in self.answers if o.endswith("?")),
             "quote": self.quotes, "segment": (self.segment,) if self.segment else (),
             "product": (self.product,), "benefit": self.benefits, "offer": self.deadline_offers,
         }.get(slot, ())
@@ -78,17 +91,28 @@ def build_material(task: ConceptTask, guard: Guard) -> Material:
     products = _clean((p.name for p in brand.products), guard, lower=False)
     offers = [o for o in brand.offers if o.name.strip()]
     label = _clean([seg.label], guard)
+    claims = tuple(guard.usable_claims(task.constraints.approved_claims))
+    pains = _clean(seg.pain_points, guard)
+    answers = []
+    for objection, answer in segment_answers(brand, seg).items():
+        said = next(iter(_clean([objection], guard, lower=not objection.endswith("?"))), "")
+        printable = printable_answer(answer, guard, claims)
+        if said and printable:
+            answers.append((said if not objection.endswith("?") else objection.strip(), printable))
     return Material(
         guard=guard,
+        angle=task.angle.id,
         brand=brand.name,
         product=products[0] if products else brand.name,
         segment=label[0] if label else "",
         segment_label=seg.label,
         segment_description=seg.description,
         age_range=(seg.age_min, seg.age_max),
-        pains=_clean(seg.pain_points, guard),
+        pains=tuple(p for p in pains if not is_clause(p)),
+        problems=tuple(p for p in pains if is_clause(p)),
         desires=_clean(seg.desires, guard),
         objections=_clean(seg.objections, guard),
+        answers=tuple(answers),
         quotes=_clean(seg.language_patterns, guard),
         benefits=_clean((b for p in brand.products for b in p.benefits), guard),
         features=_clean((f for p in brand.products for f in p.features), guard),
@@ -98,9 +122,44 @@ def build_material(task: ConceptTask, guard: Guard) -> Material:
         pillars=_clean((p.name for p in brand.pillars), guard, lower=False),
         cta_phrases=_clean(brand.cta_vocabulary, guard, lower=False) or (FALLBACK_CTA,),
         cta_intents=tuple([*brand.cta_vocabulary, *(o.name for o in offers)]),
-        claims=tuple(guard.usable_claims(task.constraints.approved_claims)),
+        claims=claims,
         disclosures=tuple(d.strip() for d in task.constraints.required_disclosures if d.strip()),
         voice_do=tuple(brand.voice.do),
         voice_dont=tuple(brand.voice.dont),
         avoid=tuple(dict.fromkeys([*brand.avoid, *task.constraints.forbidden_terms])),
     )
+
+
+# A finite verb after the first word makes a phrase a clause: "massage guns sound like a drill" cannot
+# follow "Tired of", but it can stand as a sentence of its own.
+_FINITE = re.compile(r"^\S+\s+(?:\S+\s+){0,4}?(?:is|are|was|were|sounds?|feels?|takes?|keeps?|gets?|has|have|do|does"
+                     r"|don't|doesn't|can't|won't|ends?|goes|turns?|tosses|creeps?|hurts?|stays?|leaves?|make|makes)\b",
+                     re.IGNORECASE)
+
+
+def is_clause(phrase: str) -> bool:
+    """"how loud massage guns are" is a noun clause: it fits "Tired of ...?" like any noun phrase."""
+    return bool(_FINITE.match(phrase)) and not re.match(r"(?:how|what|why|where|when|who)\b", phrase, re.I)
+
+
+def upper_first_q(question: str) -> str:
+    return question[:1].upper() + question[1:]
+
+
+# What an angle cannot be honest without: a pain-first ad with no pain in it is padding.
+_ANGLE_NEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "pain-first": ("a customer pain", ("pains", "problems")),
+    "contrarian": ("a customer pain", ("pains", "problems")),
+    "comparison": ("a customer pain", ("pains", "problems")),
+    "aspirational": ("a customer desire", ("desires",)),
+    "objection": ("an objection the brand answers", ("answers",)),
+    "social-proof": ("the customers' own words or an approved claim", ("quotes", "claims")),
+}
+
+
+def missing_for_angle(material: Material) -> str | None:
+    """What the sources lack for this angle, or None when it can be written honestly."""
+    need = _ANGLE_NEEDS.get(material.angle)
+    if need is None or any(getattr(material, name) for name in need[1]):
+        return None
+    return f"the {material.angle} angle needs {need[0]} and the sources for this segment have none"

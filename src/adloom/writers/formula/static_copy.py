@@ -67,23 +67,57 @@ def _first_fitting(candidates: Iterable[str | None], material: Material, max_cha
     return fit(material.product, max_chars)
 
 
+def answer_for(hook: Hook, material: Material, variant: int) -> str:
+    """The brand's answer to the doubt a hook raises: the objection it quotes, or (objection angle) one
+    the brand answers. Every objection hook is followed by its answer, straight after the hook."""
+    answer = material.answer_to(hook.text)
+    if not answer and material.angle == "objection" and material.answers:
+        answer = material.answers[variant % len(material.answers)][1]
+    return answer
+
+
+def opening(hook: Hook, material: Material, variant: int) -> str:
+    """The hook, then its answer: whole, or its first sentence when the whole would pass the fold."""
+    lead = ensure_period(hook.text)
+    answer = answer_for(hook, material, variant)
+    if not answer:
+        return lead
+    first = answer.split(". ")[0].rstrip(".") + "."
+    for candidate in (f"{lead} {answer}", f"{lead} {first}"):
+        if len(candidate) <= recommended("meta", "primary_text"):
+            return candidate
+    return f"{lead} {first}"
+
+
 def meta_copy(hook: Hook, material: Material, framework: str, variant: int) -> MetaCopy:
     body = body_sentences(framework, material, variant, after=hook.text)
     cta_line = ensure_period(pick(material.cta_phrases, variant) or "")
-    text = _assemble(ensure_period(hook.text), [*body, cta_line], recommended("meta", "primary_text"))
+    text = _assemble(opening(hook, material, variant), [*body, cta_line], recommended("meta", "primary_text"))
     if text == ensure_period(hook.text) and body:     # too long for the fold: still say one thing more
         text = _assemble(text, body[:1], limit("meta", "primary_text"))
     text = _assemble(text, material.disclosures, limit("meta", "primary_text"))
     m = material
-    headline = _first_fitting(
-        [f"{m.product}: {pick(m.benefits, variant)}" if m.benefits else None, m.tagline,
-         f"Made for {m.segment}" if m.segment else None, f"{m.product} for {m.segment}",
-         *m.pillars, f"Meet {m.product}"],
-        m, recommended("meta", "headline"), variant)
+    headline = headline_for(m, variant)
     description = _first_fitting([*m.cta_phrases, *m.offers, m.tagline, "See how it works"],
                                  m, recommended("meta", "description"), variant)
     return MetaCopy(hook_id=hook.id, primary_text=fit(text, limit("meta", "primary_text")),
                     headline=headline, description=description, cta=pick_cta(m.cta_intents, META_CTAS))
+
+
+def headline_for(m: Material, variant: int) -> str:
+    """A headline written for this concept: its segment's desires, the product's benefits, approved claims
+    and offers come before the tagline and the pillars, which every concept of the brand shares. The
+    starting point depends on the angle and segment, so two concepts rarely open on the same one."""
+    max_chars = recommended("meta", "headline")
+    own = [*(upper_first(d) for d in m.desires), *(f"{m.product}: {b}" for b in m.benefits),
+           *(c.statement for c in m.claims), *m.offers]
+    shared = [m.tagline, f"Made for {m.segment}" if m.segment else "", *m.pillars]
+    fitting = [upper_first(c) for c in dict.fromkeys(normalize_space(c) for c in [*own, *shared] if c)
+               if len(c) <= max_chars and m.guard.ok(c)]
+    if fitting:
+        start = sum(map(ord, f"{m.angle}:{m.segment}"))
+        return fitting[(start + variant) % len(fitting)]
+    return fit(f"Meet {m.product}", max_chars)
 
 
 def tiktok_clean(text: str) -> str:
@@ -93,7 +127,14 @@ def tiktok_clean(text: str) -> str:
 def tiktok_copy(hook: Hook, material: Material, framework: str, variant: int) -> TikTokCopy:
     max_chars = limit("tiktok", "ad_text")
     body = [tiktok_clean(s) for s in body_sentences(framework, material, variant, after=hook.text)]
-    text = _assemble(fit(tiktok_clean(ensure_period(hook.text)), max_chars), body, max_chars)
+    answer = tiktok_clean(answer_for(hook, material, variant))
+    lead = fit(tiktok_clean(ensure_period(hook.text)), max_chars)
+    if answer and len(f"{lead} {answer}") <= max_chars:
+        lead = f"{lead} {answer}"
+    elif answer:       # the answer matters more than the rest of the body: its first sentence, if it fits
+        first = answer.split(". ")[0].rstrip(".") + "."
+        lead = f"{lead} {first}" if len(f"{lead} {first}") <= max_chars else lead
+    text = _assemble(lead, body, max_chars)
     return TikTokCopy(hook_id=hook.id, ad_text=text, cta=pick_cta(material.cta_intents, TIKTOK_CTAS))
 
 

@@ -16,7 +16,7 @@ from adloom.writers.formula.brief import write_brief
 from adloom.writers.formula.frameworks import choose_framework
 from adloom.writers.formula.guard import Guard
 from adloom.writers.formula.hooks import write_hooks
-from adloom.writers.formula.material import Material, build_material
+from adloom.writers.formula.material import Material, build_material, missing_for_angle
 from adloom.writers.formula.scripts import write_scripts
 from adloom.writers.formula.static_copy import google_rsa, meta_copy, tiktok_copy
 
@@ -40,10 +40,12 @@ def write_concept(task: ConceptTask) -> ConceptDraft:
     """Hooks, scripts, static copy and a UGC brief for one angle x segment, within the constraints."""
     constraints = task.constraints
     material = build_material(task, Guard.for_task(task))
+    if (gap := missing_for_angle(material)) is not None:
+        raise WriterError(f"not written: {gap}", field="material")
     framework = choose_framework(task.angle, random.Random(f"{task.seed}:{task.attempt}:framework"))
     hooks = write_hooks(material, task.angle, framework, seed=task.seed, attempt=task.attempt,
                         count=constraints.hooks_per_concept, max_words=constraints.max_hook_words,
-                        avoid=constraints.avoid_hooks)
+                        avoid=constraints.avoid_hooks, preferred=constraints.preferred_hook_templates)
     if not hooks:
         raise WriterError(f"no hook template fits segment '{task.segment.id}' under the constraints",
                           field="hooks")
