@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from adloom.store.tables import BrandVersionRow
+from adloom.store.upsert import insert_new
 from adloom.types import BrandObject
 
 __all__ = ["BrandVersionInfo", "get_version", "latest_version", "list_versions", "record_version"]
@@ -35,11 +36,10 @@ def record_version(session: Session, brand: BrandObject, document_ids: list[str]
     if parent is None:
         latest = latest_version(session, brand.slug)
         parent = latest.version if latest else None
-    session.add(BrandVersionRow(version=version, brand_slug=brand.slug, created_at=datetime.now(UTC),
-                                parent=parent, document_ids=list(document_ids),
-                                payload=brand.model_dump(mode="json")))
-    session.flush()
-    return True
+    # another process may store the same version between the check above and this insert
+    return insert_new(session, BrandVersionRow, [{
+        "version": version, "brand_slug": brand.slug, "created_at": datetime.now(UTC), "parent": parent,
+        "document_ids": list(document_ids), "payload": brand.model_dump(mode="json")}]) == 1
 
 
 def get_version(session: Session, version: str) -> BrandObject | None:

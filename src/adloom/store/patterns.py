@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from adloom.feedback.patterns import load_priors
 from adloom.store.tables import PatternRow
+from adloom.store.upsert import insert_new
 from adloom.types import Pattern
 
 __all__ = ["ensure_priors", "load_patterns", "upsert_pattern"]
@@ -46,16 +47,14 @@ def ensure_priors(session: Session, priors: list[Pattern] | None = None) -> int:
     priors = load_priors() if priors is None else priors
     existing = set(session.scalars(select(PatternRow.id).where(PatternRow.id.in_([p.id for p in priors]))))
     now = datetime.now(UTC)
-    inserted = 0
+    rows = []
     for prior in priors:
-        if prior.id in existing:
-            continue
-        row = PatternRow(id=prior.id)
-        _fill(row, prior, now)
-        session.add(row)
-        inserted += 1
-    session.flush()
-    return inserted
+        if prior.id not in existing:
+            row = PatternRow(id=prior.id)
+            _fill(row, prior, now)
+            rows.append({c.name: getattr(row, c.name) for c in PatternRow.__table__.columns})
+    # ON CONFLICT DO NOTHING: runs starting at once on a new store all insert the same priors
+    return insert_new(session, PatternRow, rows)
 
 
 def load_patterns(session: Session, brand: str | None = None, *, others: bool = True) -> list[Pattern]:
