@@ -414,6 +414,7 @@ class Asset(Model):
     concept_id: str
     kind: Literal["image", "video", "brief"]
     placement: str | None = None
+    hook_id: str | None = None           # the hook whose words (or opening) the file carries
     path: str
     media_type: str
     width: int | None = None

@@ -107,10 +107,11 @@ def make_summary(**overrides: Any) -> RunSummary:
     return RunSummary(**fields)
 
 
-def make_asset(concept: Concept, kind: str, placement: str, path: str) -> Asset:
-    return Asset(id=f"{concept.id}-{placement}-{kind}", concept_id=concept.id, kind=kind,  # type: ignore[arg-type]
-                 placement=placement, path=path, media_type="image/png" if kind == "image" else "video/mp4",
-                 sha256="0" * 64, generator="solid")
+def make_asset(concept: Concept, kind: str, placement: str, path: str, hook_id: str = "h1") -> Asset:
+    return Asset(id=f"{concept.id}-{placement}-{kind}-{hook_id}", concept_id=concept.id,
+                 kind=kind,  # type: ignore[arg-type]
+                 placement=placement, hook_id=hook_id, path=path,
+                 media_type="image/png" if kind == "image" else "video/mp4", sha256="0" * 64, generator="solid")
 
 
 class Factories:

@@ -175,28 +175,42 @@ def test_csv_is_utf8_with_bom(written: dict[str, Path]) -> None:
         raw.decode("utf-8-sig")
 
 
-def test_asset_columns_filled_when_assets_given(make: Any, tmp_path: Path, concepts: list[Concept],
-                                                 verdicts: dict[str, list[Verdict]], brand: BrandObject,
-                                                 campaign: Campaign, summary: RunSummary) -> None:
+def test_each_row_names_its_own_hooks_asset_and_one_creative(make: Any, tmp_path: Path, concepts: list[Concept],
+                                                             verdicts: dict[str, list[Verdict]], brand: BrandObject,
+                                                             campaign: Campaign, summary: RunSummary) -> None:
     first, second = concepts[0], concepts[1]
+    assert first.draft is not None and len(first.draft.hooks) >= 2
+    h1, h2 = first.draft.hooks[0].id, first.draft.hooks[1].id
     assets = {
-        first.id: [make.asset(first, "image", "meta_feed_square", "assets/a_square.png"),
-                   make.asset(first, "image", "meta_feed_portrait", "assets/a_portrait.png"),
-                   make.asset(first, "video", "tiktok_infeed", "assets/a_916.mp4")],
-        second.id: [make.asset(second, "image", "meta_feed_square", "assets/b_square.png")],
+        first.id: [make.asset(first, "image", "meta_feed_square", "assets/a1_square.png", h1),
+                   make.asset(first, "image", "meta_feed_portrait", "assets/a1_portrait.png", h1),
+                   make.asset(first, "image", "meta_feed_portrait", "assets/a2_portrait.png", h2),
+                   make.asset(first, "video", "meta_feed_square", "assets/a1_11.mp4", h1),
+                   make.asset(first, "video", "tiktok_infeed", "assets/a1_916.mp4", h1),
+                   make.asset(first, "video", "tiktok_infeed", "assets/a2_916.mp4", h2)],
+        # only a TikTok-shaped video: never offered to Meta
+        second.id: [make.asset(second, "image", "meta_feed_square", "assets/b1_square.png", "h1"),
+                    make.asset(second, "video", "tiktok_infeed", "assets/b1_916.mp4", "h1")],
     }
     paths = exports(concepts, verdicts, brand, campaign, summary, tmp_path, assets=assets)
     _, meta = read_csv(paths["meta"])
     _, tiktok = read_csv(paths["tiktok"])
-    meta_by = {parse_ad_name(r["Ad Name"]).concept: r for r in meta}
-    assert meta_by[first.id[:8]]["Image File Name"] == "a_portrait.png"    # feed portrait preferred
-    assert meta_by[first.id[:8]]["Video File Name"] == "a_916.mp4"
-    assert meta_by[first.id[:8]]["Creative Type"] == "Video Page Post Ad"
-    assert meta_by[second.id[:8]]["Image File Name"] == "b_square.png"
-    assert meta_by[second.id[:8]]["Video File Name"] == ""
-    tiktok_by = {parse_ad_name(r["Ad name"]).concept: r for r in tiktok}
-    assert tiktok_by[first.id[:8]]["Video file name"] == "a_916.mp4"
-    assert tiktok_by[second.id[:8]]["Video file name"] == ""
+    meta_by = {(parse_ad_name(r["Ad Name"]).concept, parse_ad_name(r["Ad Name"]).hook): r for r in meta}
+    named = {(first.id[:8], h1), (first.id[:8], h2), (second.id[:8], "h1")}
+    assert {k: (r["Image File Name"], r["Video File Name"], r["Creative Type"])
+            for k, r in meta_by.items() if k in named} == {
+        (first.id[:8], h1): ("", "a1_11.mp4", "Video Page Post Ad"),        # the hook's video, no image
+        (first.id[:8], h2): ("a2_portrait.png", "", "Link Page Post Ad"),   # h2's own image, not h1's
+        (second.id[:8], "h1"): ("b1_square.png", "", "Link Page Post Ad"),
+    }
+    for row in meta:    # hooks with nothing rendered go out with no media rather than another hook's
+        assert not (row["Image File Name"] and row["Video File Name"])
+    tiktok_by = {(parse_ad_name(r["Ad name"]).concept, parse_ad_name(r["Ad name"]).hook): r["Video file name"]
+                 for r in tiktok}
+    assert tiktok_by[(first.id[:8], h1)] == "a1_916.mp4"
+    assert tiktok_by[(first.id[:8], h2)] == "a2_916.mp4"
+    assert tiktok_by[(second.id[:8], "h1")] == "b1_916.mp4"
+    assert [v for k, v in tiktok_by.items() if k not in named] == [""] * (len(tiktok) - 3)
 
 
 def test_only_campaign_platforms_are_exported(tmp_path: Path, concepts: list[Concept],

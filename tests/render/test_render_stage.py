@@ -46,7 +46,9 @@ async def test_stage_renders_every_asset_of_approved_concepts(brand: BrandObject
     assert outcome.errors == []
     kinds = [a.kind for a in outcome.assets]
     assert kinds.count("image") == 3 * 6          # 3 approved concepts x 6 placements
-    assert kinds.count("video") == 2 * 2          # 2 angles x (9:16, 1:1)
+    # 9:16 per TikTok hook of each approved concept (one each here), 1:1 once per angle (2 angles)
+    assert kinds.count("video") == 3 * 1 + 2
+    assert all(a.hook_id == "h1" for a in outcome.assets if a.kind != "brief")
     assert kinds.count("brief") == 3 * 2          # PDF + Markdown per approved concept
     assert calls[-1] == (len(outcome.assets), len(outcome.assets))
     rejected = fake_concept("curiosity", "light-sleepers", seed="d").id
@@ -74,7 +76,7 @@ async def test_a_broken_ffmpeg_costs_only_the_videos(brand: BrandObject, tmp_pat
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     outcome, _ = await _run(brand, tmp_path / "run",
                             generators={"video": AnimaticGenerator(ffmpeg=str(fake)), "brief_md": None})
-    assert [e.kind for e in outcome.errors] == ["video"] * 4
+    assert [e.kind for e in outcome.errors] == ["video"] * 5
     assert all("ffmpeg failed" in str(e) for e in outcome.errors)
     assert len([a for a in outcome.assets if a.kind == "image"]) == 18
     assert len([a for a in outcome.assets if a.kind == "brief"]) == 3

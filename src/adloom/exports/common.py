@@ -78,11 +78,14 @@ def within_limit(value: str, platform: Platform, field: str, *, where: str) -> s
     return value
 
 
-def pick_asset(assets: Sequence[Asset], kind: str, preferred: Sequence[str]) -> Asset | None:
-    """First asset of ``kind`` in placement preference order, else any of that kind."""
-    of_kind = [a for a in assets if a.kind == kind]
-    for placement in preferred:
-        for asset in of_kind:
-            if asset.placement == placement:
+def asset_for(assets: Sequence[Asset], kind: str, placements: Sequence[str], hook_id: str) -> Asset | None:
+    """The ``kind`` asset of one hook, for the first of ``placements`` (preference order) that has one.
+
+    Exact matches only, on what the render stage recorded: a row must never name another hook's file or
+    another placement's shape. None means the row goes out without media (the person attaches it).
+    """
+    for placement in placements:
+        for asset in assets:
+            if asset.kind == kind and asset.placement == placement and asset.hook_id == hook_id:
                 return asset
-    return of_kind[0] if of_kind else None
+    return None

@@ -1,4 +1,7 @@
-"""Meta Ads Manager "Import ads in bulk" rows: one per Meta copy variant of each approved concept.
+"""Meta Ads Manager "Import ads in bulk" rows: one per Meta copy variant (hook) of each approved concept.
+
+Each row is one creative, image or video, never both: the hook's animatic when it has one (a Video Page
+Post Ad), else the hook's static image (a Link Page Post Ad); with no media, a link ad to attach it to.
 
 Everything is created PAUSED so nothing spends before a person has looked at it in Ads Manager.
 """
@@ -9,13 +12,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 
 from adloom.exports.common import (
+    asset_for,
     campaign_name,
     campaign_slug,
     concept_ad_name,
     display_link,
     group_name,
     landing_url,
-    pick_asset,
     shippable,
     utm_tags,
     within_limit,
@@ -28,9 +31,10 @@ META_COLUMNS: tuple[str, ...] = (
     "Link Description", "Display Link", "Link", "URL Tags", "Call to Action", "Image File Name",
     "Image Hash", "Video File Name", "Video ID", "Creative Type",
 )
-# Feed portrait first: Meta's recommended feed format; Reels/Stories last.
+# Feed portrait first: Meta's recommended feed format; Reels/Stories last. Only Meta's own shapes: a
+# TikTok-sized file is never offered to Meta.
 META_IMAGE_PLACEMENTS = ("meta_feed_portrait", "meta_feed_square", "meta_stories_reels")
-META_VIDEO_PLACEMENTS = ("meta_stories_reels", "meta_feed_portrait", "meta_feed_square", "tiktok_infeed")
+META_VIDEO_PLACEMENTS = ("meta_feed_square", "meta_feed_portrait", "meta_stories_reels")
 # Ads Manager's names for the two creative shapes we produce.
 CREATIVE_LINK = "Link Page Post Ad"
 CREATIVE_VIDEO = "Video Page Post Ad"
@@ -58,10 +62,11 @@ def meta_rows(concepts: Sequence[Concept], brand: BrandObject, campaign: Campaig
     for concept in shippable(concepts):
         age_min, age_max = _age_range(brand, campaign, concept.segment_id)
         own_assets = (assets or {}).get(concept.id, [])
-        image = pick_asset(own_assets, "image", META_IMAGE_PLACEMENTS)
-        video = pick_asset(own_assets, "video", META_VIDEO_PLACEMENTS)
         for copy in concept.copy_for("meta"):
             assert isinstance(copy, MetaCopy)
+            # one creative per ad: the hook's video where it has one, else the hook's image
+            video = asset_for(own_assets, "video", META_VIDEO_PLACEMENTS, copy.hook_id)
+            image = None if video else asset_for(own_assets, "image", META_IMAGE_PLACEMENTS, copy.hook_id)
             name = concept_ad_name(brand, concept, copy.hook_id, "meta")
             where = f"{concept.id}.copy.meta[{copy.hook_id}]"
             rows.append({

@@ -1,4 +1,5 @@
-"""TikTok Ads Manager bulk rows: one per TikTok copy variant of each approved concept."""
+"""TikTok Ads Manager bulk rows: one per TikTok copy variant (hook) of each approved concept, each naming
+that hook's own 9:16 animatic."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 
 from adloom.exports.common import (
+    asset_for,
     campaign_name,
     concept_ad_name,
     group_name,
     landing_url,
-    pick_asset,
     shippable,
     within_limit,
 )
@@ -21,7 +22,7 @@ TIKTOK_COLUMNS: tuple[str, ...] = (
     "Campaign name", "Ad group name", "Ad name", "Ad text", "Call to action", "Landing page URL",
     "Display name", "Video file name",
 )
-TIKTOK_VIDEO_PLACEMENTS = ("tiktok_infeed", "meta_stories_reels")
+TIKTOK_VIDEO_PLACEMENTS = ("tiktok_infeed",)      # the hook's own 9:16 animatic, nothing else
 
 
 def display_name(brand: BrandObject) -> str:
@@ -33,9 +34,10 @@ def tiktok_rows(concepts: Sequence[Concept], brand: BrandObject, campaign: Campa
                 assets: Mapping[str, Sequence[Asset]] | None = None) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     for concept in shippable(concepts):
-        video = pick_asset((assets or {}).get(concept.id, []), "video", TIKTOK_VIDEO_PLACEMENTS)
+        own_assets = (assets or {}).get(concept.id, [])
         for copy in concept.copy_for("tiktok"):
             assert isinstance(copy, TikTokCopy)
+            video = asset_for(own_assets, "video", TIKTOK_VIDEO_PLACEMENTS, copy.hook_id)
             rows.append({
                 "Campaign name": campaign_name(brand, campaign),
                 "Ad group name": group_name(brand, concept),

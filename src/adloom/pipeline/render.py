@@ -1,9 +1,12 @@
 """Stage: approved concepts + brand kit -> asset files under ``<out_dir>/assets/``.
 
-Per approved concept: one static image per requested placement of each platform it has copy for (the
-first hook's copy), and a creator brief as PDF and Markdown. Per angle: one animatic of the first approved
-concept's 15 s script, in 9:16 and 1:1. A failed generation is a ``RenderFailure`` in the outcome, never
-an exception out of the stage; the rest of the run completes.
+The files are the ones the exports name, so the plan follows the bulk rows. Meta and TikTok have one row per
+hook: Meta's placements get one static image per hook (that hook's copy on it) and TikTok one 9:16 animatic
+per hook (the 15 s script opened by that hook). Other placements get one image per concept (the first
+hook's copy), the 1:1 feed animatic one per angle (its first approved concept), and each concept a creator
+brief as PDF and Markdown. Every asset records its placement and hook, which is what the exports match on.
+A failed generation is a ``RenderFailure`` in the outcome, never an exception out of the stage; the rest of
+the run completes.
 
 Optional images from the brand folder, by convention: ``assets/background.(png|jpg)`` or
 ``assets/product.(png|jpg)`` is laid under the text. With a ``background`` generator (an image service),
@@ -18,6 +21,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from adloom.errors import RenderError
 from adloom.naming import ad_name
@@ -25,13 +29,13 @@ from adloom.platforms import PLACEMENTS, Placement, Platform
 from adloom.render.base import AdText, AssetKind, Generator, RenderRequest, RenderResult
 from adloom.render.layouts import TEMPLATES
 from adloom.render.registry import get_generator
-from adloom.types import Asset, BrandObject, Concept, Finding, GoogleRSACopy, MetaCopy, TikTokCopy
+from adloom.types import Asset, BrandObject, Concept, Finding, GoogleRSACopy, Hook, MetaCopy, Script, TikTokCopy
 
 Progress = Callable[[int, int, str], None]          # (done, total, label of the item just finished)
-VIDEO_PLACEMENTS: tuple[Placement, ...] = (
-    Placement("video_9x16", "tiktok", 1080, 1920, safe_top=250, safe_bottom=340, note="animatic"),
-    Placement("video_1x1", "meta", 1080, 1080, note="animatic"),
-)
+# Animatics under the placement ids the exports look for: TikTok in-feed, Meta feed square.
+VIDEO_PLACEMENTS: tuple[Placement, ...] = (PLACEMENTS["tiktok_infeed"], PLACEMENTS["meta_feed_square"])
+# (kind, platform) that get one file per hook: the platform's bulk file has a row per hook naming it.
+PER_HOOK: frozenset[tuple[str, str]] = frozenset({("image", "meta"), ("video", "tiktok")})
 DEFAULT_GENERATORS: dict[str, str] = {"image": "static", "video": "animatic", "brief_pdf": "brief:pdf",
                                       "brief_md": "brief:md"}
 IMAGE_NAMES = ("background", "product")
@@ -78,6 +82,7 @@ class _Job:
     slot: str                                    # placement id, or "brief_pdf" / "brief_md"
     request: RenderRequest
     generator: Generator
+    hook_id: str | None = None
 
 
 def humanize_cta(value: str) -> str:
@@ -93,12 +98,14 @@ def _first_sentence(text: str, limit: int = 110) -> str:
     return sentence if len(sentence) <= limit else text.strip()
 
 
-def ad_text(concept: Concept, platform: Platform, brand: BrandObject) -> tuple[AdText, str] | None:
-    """Words for a static ad on ``platform`` from the first hook's copy, and that hook's id."""
+def ad_text(concept: Concept, platform: Platform, brand: BrandObject,
+            hook_id: str | None = None) -> tuple[AdText, str] | None:
+    """Words for a static ad on ``platform`` from one hook's copy (default: the first hook), and that
+    hook's id."""
     draft = concept.draft
     if draft is None or not draft.hooks:
         return None
-    hook = draft.hooks[0]
+    hook = next((h for h in draft.hooks if h.id == hook_id), draft.hooks[0])
     copies = concept.copy_for(platform)
     fallback_cta = brand.cta_vocabulary[0] if brand.cta_vocabulary else "Learn more"
     if platform == "meta":
@@ -149,9 +156,60 @@ def _asset(result: RenderResult, job: _Job, out_dir: Path) -> Asset:
         rel = str(result.path)
     template = result.parameters.get("template")
     return Asset(id=result.path.stem, concept_id=job.concept.id, kind=job.kind,
-                 placement=None if job.kind == "brief" else job.slot, path=rel, media_type=result.media_type,
+                 placement=None if job.kind == "brief" else job.slot, hook_id=job.hook_id, path=rel,
+                 media_type=result.media_type,
                  width=result.width, height=result.height, duration=result.duration, sha256=result.sha256,
                  generator=f"{result.generator}:{template}" if template else result.generator)
+
+
+def copy_hooks(concept: Concept, platform: Platform) -> list[str]:
+    """The hooks ``platform`` has copy for, in order: its bulk file has one row for each."""
+    ids = [getattr(c, "hook_id", None) for c in concept.copy_for(platform)]
+    return list(dict.fromkeys(i for i in ids if i))
+
+
+def hook_script(script: Script, hook: Hook) -> Script:
+    """The script opened by ``hook``: its hook beat shows that hook's visual, line and caption; the body is
+    the same. A hook test in video is exactly this: one body, several openings."""
+    beats = [b.model_copy(update={"visual": hook.first_visual, "voiceover": hook.text,
+                                  "on_screen_text": hook.on_screen_caption}) if b.kind == "hook" else b
+             for b in script.beats]
+    return script.model_copy(update={"hook_id": hook.id, "beats": beats})
+
+
+def _video_jobs(approved: list[Concept], brand: BrandObject, assets_dir: Path, video: Generator,
+                video_placements: tuple[Placement, ...],
+                base: dict[str, Any]) -> tuple[list[_Job], list[RenderFailure]]:
+    """Per hook on a per-hook platform (TikTok); otherwise once per angle, from its first approved concept."""
+    per_hook = [pl for pl in video_placements if ("video", pl.platform) in PER_HOOK]
+    per_angle = [pl for pl in video_placements if ("video", pl.platform) not in PER_HOOK]
+    jobs: list[_Job] = []
+    failures: list[RenderFailure] = []
+    angles_done: set[str] = set()
+    for concept in approved:
+        first_of_angle = concept.angle.id not in angles_done
+        angles_done.add(concept.angle.id)
+        if concept.draft is None or not (per_hook or (per_angle and first_of_angle)):
+            continue
+        script = next((s for s in concept.draft.scripts if s.duration == 15), None)
+        if script is None:
+            failures.append(RenderFailure(concept.id, None, "video", "no 15 s script to animate",
+                                          "UnsupportedRequest"))
+            continue
+        openings = [(pl, script) for pl in per_angle if first_of_angle]
+        hooks = {h.id: h for h in concept.draft.hooks}
+        openings += [(pl, hook_script(script, hooks[h])) for pl in per_hook for h in copy_hooks(concept, pl.platform)
+                     if h in hooks]
+        for pl, opened in openings:
+            words = next((t for p in (pl.platform, "meta", "tiktok", "google")
+                          if (t := ad_text(concept, p, brand, opened.hook_id))), None)
+            text = words[0] if words else AdText(headline=brand.tagline or brand.name)
+            stem = ad_name(brand.slug, concept.angle.id, concept.segment_id, opened.hook_id, concept.id)
+            jobs.append(_Job(concept, "video", pl.id, RenderRequest(
+                concept=concept, placement=pl, kind="video", script=opened, text=text,
+                out_stem=assets_dir / f"{stem}_animatic_{pl.ratio.replace(':', 'x')}", **base), video,
+                opened.hook_id))
+    return jobs, failures
 
 
 def _plan(approved: list[Concept], brand: BrandObject, assets_dir: Path, brand_dir: Path,
@@ -163,41 +221,29 @@ def _plan(approved: list[Concept], brand: BrandObject, assets_dir: Path, brand_d
     kit, photo = brand.brand_kit, _brand_image(brand_dir)
     base = {"brand_kit": kit, "brand_name": brand.name, "asset_dir": brand_dir}
     templates = list(TEMPLATES)
-    seen_angles: set[str] = set()
     video = gens.get("video")
-    for concept in approved:
-        if concept.angle.id in seen_angles or video is None or concept.draft is None:
-            continue
-        seen_angles.add(concept.angle.id)
-        script = next((s for s in concept.draft.scripts if s.duration == 15), None)
-        if script is None:
-            failures.append(RenderFailure(concept.id, None, "video", "no 15 s script to animate",
-                                          "UnsupportedRequest"))
-            continue
-        words = next((t for p in ("meta", "tiktok", "google") if (t := ad_text(concept, p, brand))), None)
-        text = words[0] if words else AdText(headline=brand.tagline or brand.name)
-        stem = ad_name(brand.slug, concept.angle.id, concept.segment_id, script.hook_id, concept.id)
-        for pl in video_placements:
-            ratio = pl.ratio.replace(":", "x")
-            jobs.append(_Job(concept, "video", pl.id, RenderRequest(
-                concept=concept, placement=pl, kind="video", script=script, text=text,
-                out_stem=assets_dir / f"{stem}_animatic_{ratio}", **base), video))
+    if video is not None:
+        jobs, failures = _video_jobs(approved, brand, assets_dir, video, video_placements, base)
+    image = gens.get("image")
     for index, concept in enumerate(approved):
-        for pid in placements:
-            pl = PLACEMENTS[pid]
-            words = ad_text(concept, pl.platform, brand)
-            image = gens.get("image")
-            if words is None or image is None:
-                continue
-            text, hook_id = words
-            stem = ad_name(brand.slug, concept.angle.id, concept.segment_id, hook_id, concept.id, pl.platform)
-            prompt = concept.draft.hooks[0].first_visual if concept.draft and concept.draft.hooks else ""
-            jobs.append(_Job(concept, "image", pid, RenderRequest(
-                concept=concept, placement=pl, text=text, template=templates[index % len(templates)],
-                background_path=photo, prompt=prompt,
-                out_stem=assets_dir / f"{stem}_{pid.removeprefix(pl.platform + '_')}", **base), image))
         if concept.draft is None or not concept.draft.hooks:
             continue
+        for pid in placements:
+            pl = PLACEMENTS[pid]
+            hook_ids = (copy_hooks(concept, pl.platform) if ("image", pl.platform) in PER_HOOK
+                        else [concept.draft.hooks[0].id])
+            for hook_id in hook_ids:
+                words = ad_text(concept, pl.platform, brand, hook_id)
+                if words is None or image is None:
+                    continue
+                text, copy_hook = words
+                stem = ad_name(brand.slug, concept.angle.id, concept.segment_id, copy_hook, concept.id, pl.platform)
+                hook = next(h for h in concept.draft.hooks if h.id == copy_hook)
+                jobs.append(_Job(concept, "image", pid, RenderRequest(
+                    concept=concept, placement=pl, text=text, template=templates[index % len(templates)],
+                    background_path=photo, prompt=hook.first_visual,
+                    out_stem=assets_dir / f"{stem}_{pid.removeprefix(pl.platform + '_')}", **base), image,
+                    copy_hook))
         first_hook = concept.draft.hooks[0].id
         stem = ad_name(brand.slug, concept.angle.id, concept.segment_id, first_hook, concept.id)
         for slot in ("brief_pdf", "brief_md"):
@@ -219,7 +265,7 @@ async def _with_background(job: _Job, background: Generator, sources: Path,
         cache[key] = asyncio.ensure_future(background.generate(req))
     result = await cache[key]
     return _Job(job.concept, job.kind, job.slot,
-                job.request.model_copy(update={"background_path": result.path}), job.generator)
+                job.request.model_copy(update={"background_path": result.path}), job.generator, job.hook_id)
 
 
 async def assets(concepts: list[Concept], brand: BrandObject, out_dir: Path, *, placements: list[str],
@@ -246,8 +292,10 @@ async def assets(concepts: list[Concept], brand: BrandObject, out_dir: Path, *, 
     approved = [c for c in concepts if c.status == "approved" and c.draft is not None]
     assets_dir = out_dir / "assets"
     assets_dir.mkdir(parents=True, exist_ok=True)
-    jobs, planned_failures = _plan(approved, brand, assets_dir, brand_dir,
-                                   [p for p in placements if p in PLACEMENTS], gens, video_placements)
+    known = [p for p in placements if p in PLACEMENTS]
+    platforms = {PLACEMENTS[p].platform for p in known}     # animatics only for the platforms asked for
+    jobs, planned_failures = _plan(approved, brand, assets_dir, brand_dir, known, gens,
+                                   tuple(pl for pl in video_placements if pl.platform in platforms))
     outcome.errors += planned_failures
     total, done = len(jobs), 0
     cpu, video_slot = asyncio.Semaphore(max(1, concurrency)), asyncio.Semaphore(1)
