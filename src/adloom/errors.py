@@ -5,7 +5,9 @@
     │   ├── BrandInputError        a brand-folder file is missing, malformed or unreadable
     │   ├── BrandObjectError       brand.yaml does not validate, or an id in it is unknown
     │   ├── ConfigError            settings, CLI options or a selection string are wrong
-    │   └── NotFound               a concept / run / claim id that does not exist
+    │   ├── NotFound               a concept / run / claim id that does not exist
+    │   ├── Conflict               the thing changed under the caller (a review item already decided)
+    │   └── Forbidden              the caller's role may not do this (an escalated item needs an admin)
     ├── FetchError                 a URL could not be fetched (refused, timeout, status, too large)
     ├── WriterError                text generation failed
     │   ├── ProviderTimeout        retryable
@@ -82,6 +84,14 @@ class ConfigError(InputError):
 
 class NotFound(InputError):
     exit_code = 3
+
+
+class Conflict(InputError):
+    pass
+
+
+class Forbidden(InputError):
+    pass
 
 
 class FetchError(AdloomError):

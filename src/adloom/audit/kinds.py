@@ -18,7 +18,13 @@ ASSET_RENDERED = "asset.rendered"                     # subject: concept id; pay
 EXPORT_WRITTEN = "export.written"                     # subject: run id; payload file, sha256, ads[]
 PERFORMANCE_IMPORTED = "performance.imported"         # subject: import id or file sha256
 PATTERNS_UPDATED = "patterns.updated"                 # subject: "patterns"
+USER_ADDED = "user.added"                             # subject: user name; payload role
+TOKEN_CREATED = "token.created"                       # subject: token name; payload role
+TOKEN_REVOKED = "token.revoked"                       # subject: token name
+RULE_PROPOSED = "rule.proposed"                       # subject: candidate id; payload phrase, rejections
+RULE_ACCEPTED = "rule.accepted"                       # subject: candidate id; actor: the admin; payload pack
 
 ALL = (RUN_STARTED, RUN_FINISHED, RUN_REUSED, BRAND_VERSION_CREATED, BRAND_CLAIM_APPROVED, CONCEPT_GENERATED,
        VERDICT_RECORDED, REGENERATION_REQUESTED, REVIEW_DECIDED, ASSET_RENDERED, EXPORT_WRITTEN,
-       PERFORMANCE_IMPORTED, PATTERNS_UPDATED)
+       PERFORMANCE_IMPORTED, PATTERNS_UPDATED, USER_ADDED, TOKEN_CREATED, TOKEN_REVOKED, RULE_PROPOSED,
+       RULE_ACCEPTED)

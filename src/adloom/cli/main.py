@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from adloom.cli import audit, brand, check, common, concepts, init, policy, run, schema
+from adloom.cli import review, serve, token, user
 from adloom.cli import feedback, insights
 
 app = typer.Typer(name="adloom", help="Creative strategy engine: brand folder in, governed ad creatives out.",
@@ -19,6 +20,10 @@ app.add_typer(brand.app, name="brand", help="Show, diff, extract and approve the
 app.add_typer(concepts.app, name="concepts", help="List and inspect stored concepts.")
 app.add_typer(policy.app, name="policy", help="Test the rule packs and policies; evaluate against labelled copy.")
 app.add_typer(audit.app, name="audit", help="Verify the audit chain, trace an ad's lineage, export events.")
+app.command("serve")(serve.serve)
+app.add_typer(review.app, name="review", help="The review queue: list, approve, reject, escalate, export.")
+app.add_typer(user.app, name="user", help="Desk users (argon2-hashed passwords).")
+app.add_typer(token.app, name="token", help="Bearer tokens for the REST API (stored hashed).")
 app.add_typer(feedback.app, name="feedback", help="Import performance exports (Meta, TikTok, Google).")
 app.command("insights")(insights.insights)
 

@@ -216,3 +216,92 @@ class AuditEventRow(Base):
 
 
 Index("ix_verdicts_concept_attempt", VerdictRow.concept_id, VerdictRow.attempt)
+
+
+# ---------------------------------------------------------------- review desk and API (migration 0004_review)
+
+
+class UserRow(Base):
+    """A person who signs in to the desk. ``password_hash`` is an argon2id encoded hash."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(16))             # reviewer | admin
+    password_hash: Mapped[str] = mapped_column(Text)
+    disabled: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebSessionRow(Base):
+    """A server-side session: the cookie carries a random token, the store only its SHA-256."""
+
+    __tablename__ = "web_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiTokenRow(Base):
+    """A bearer token for machines; only its SHA-256 is stored, the token is shown once."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    revoked: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewItemRow(Base):
+    """One concept the governor routed to review, as the desk's queue sees it (risk-ordered, filterable)."""
+
+    __tablename__ = "review_items"
+    concept_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    brand_slug: Mapped[str] = mapped_column(String(120), index=True)
+    run_id: Mapped[str | None] = mapped_column(String(80), index=True)   # the latest run that produced it
+    angle_id: Mapped[str] = mapped_column(String(64))
+    segment_id: Mapped[str] = mapped_column(String(64))
+    platforms: Mapped[str] = mapped_column(String(64))        # ",meta,google," : LIKE '%,meta,%' filters
+    risk: Mapped[float] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(16))            # pending | escalated | approved | rejected
+    group_key: Mapped[str] = mapped_column(String(32), index=True)   # same flagged phrases, same angle
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class ReviewDecisionRow(Base):
+    """Every human decision, with the text before and after and the seconds it took (also an audit event)."""
+
+    __tablename__ = "review_decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    concept_id: Mapped[str] = mapped_column(String(64), index=True)
+    reviewer: Mapped[str] = mapped_column(String(80), index=True)
+    decision: Mapped[str] = mapped_column(String(16))         # approve | reject | edit | escalate
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    phrase: Mapped[str | None] = mapped_column(String(200), index=True)   # what a reject objects to
+    seconds: Mapped[float | None] = mapped_column(Float)
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class RuleCandidateRow(Base):
+    """A pack rule proposed from repeated rejections of one phrase; an admin accepts or dismisses it."""
+
+    __tablename__ = "rule_candidates"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)     # hash of the normalised phrase
+    phrase: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(16))            # proposed | accepted | dismissed
+    rejections: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    payload: Mapped[dict[str, Any]]                           # rule, cases, pack file written, recheck
+
+
+Index("ix_review_items_state_risk", ReviewItemRow.state, ReviewItemRow.risk, ReviewItemRow.concept_id)

@@ -1,0 +1,136 @@
+"""Everything a reviewer needs to judge one queued concept, gathered in one place for the desk and the API.
+
+Finding spans are cut out of their field's text as segments, so a template marks them up with escaping
+left on (the text is untrusted: it may hold ``<script>``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from adloom.audit import kinds
+from adloom.errors import NotFound
+from adloom.governance.fields import text_fields
+from adloom.review.edits import editable_fields
+from adloom.store import reviews as review_store
+from adloom.store.brands import get_version
+from adloom.store.concepts import get_concept, get_run, verdicts_for
+from adloom.store.tables import AuditEventRow, ReviewDecisionRow, ReviewItemRow
+from adloom.types import Asset, BrandObject, Concept, Finding, RunSummary, Verdict
+
+__all__ = ["FieldView", "ItemContext", "item_context", "segments"]
+
+PLATFORM_ORDER = ("meta", "google", "tiktok")
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    findings: tuple[int, ...] = ()     # indexes into ItemContext.findings that cover this stretch
+    severity: str = ""                 # the gravest of them
+
+
+@dataclass(frozen=True)
+class FieldView:
+    path: str
+    label: str
+    text: str
+    segments: tuple[Segment, ...]
+    editable: bool
+
+
+@dataclass
+class ItemContext:
+    item: ReviewItemRow
+    concept: Concept
+    brand: BrandObject | None
+    verdict: Verdict | None
+    segment_label: str
+    findings: list[Finding]
+    copy: dict[str, list[FieldView]]          # platform -> fields; "hooks" first
+    fit: dict[str, float]
+    claims_used: list[dict[str, str]]
+    claims_missing: list[Finding]
+    rego: list[Finding]
+    provenance: dict[str, Any]
+    assets: list[Asset]
+    decisions: list[ReviewDecisionRow]
+    similar: int                              # other open items with the same group key
+    other_findings: list[tuple[int, Finding]] = field(default_factory=list)   # not on a shown field
+
+
+_RANK = {"block": 3, "review": 2, "warn": 1, "": 0}
+
+
+def segments(text: str, spans: list[tuple[int, int, int, str]]) -> tuple[Segment, ...]:
+    """Cut ``text`` at every span boundary; ``spans`` are (start, end, finding index, severity)."""
+    cuts = sorted({0, len(text), *(max(0, min(len(text), p)) for s, e, _, _ in spans for p in (s, e))})
+    out = []
+    for start, end in itertools.pairwise(cuts):
+        if start == end:
+            continue
+        covering = [(i, sev) for s, e, i, sev in spans if s <= start and end <= e]
+        worst = max((sev for _, sev in covering), key=lambda sev: _RANK[sev], default="")
+        out.append(Segment(text[start:end], tuple(i for i, _ in covering), worst))
+    return tuple(out) or (Segment(text),)
+
+
+def _label(path: str) -> str:
+    return path.replace("copy.", "").replace("_", " ")
+
+
+def item_context(session: Session, concept_id: str) -> ItemContext:
+    item = review_store.get_item(session, concept_id)
+    concept = get_concept(session, concept_id)
+    if concept is None:
+        raise NotFound(f"no concept '{concept_id}'")
+    history = verdicts_for(session, [concept_id])[concept_id]
+    verdict = history[-1] if history else None
+    brand = get_version(session, concept.brand_version)
+    findings = list(verdict.findings) if verdict else []
+    by_field: dict[str, list[tuple[int, int, int, str]]] = {}
+    shown: set[int] = set()
+    for i, f in enumerate(findings):
+        if f.field and f.span:
+            by_field.setdefault(f.field, []).append((f.span[0], f.span[1], i, f.severity))
+    copy: dict[str, list[FieldView]] = {}
+    editable = editable_fields(concept.draft) if concept.draft else {}
+    for tf in text_fields(concept.draft) if concept.draft else []:
+        if not tf.audience:
+            continue
+        group = ("hooks" if tf.path.startswith("hooks") else
+                 next((p for p in PLATFORM_ORDER if tf.path.startswith(f"copy.{p}")), "script & brief"))
+        spans = by_field.get(tf.path, [])
+        shown.update(i for _, _, i, _ in spans)
+        if group == "script & brief" and not spans:
+            continue        # scripts and briefs are long: shown only where a finding points
+        copy.setdefault(group, []).append(FieldView(tf.path, _label(tf.path), tf.text, segments(tf.text, spans),
+                                                    tf.path in editable))
+    claims = {c.id: c for c in (brand.claims if brand else [])}
+    used = [{"id": cid, "statement": claims[cid].statement if cid in claims else "(not in this brand version)"}
+            for cid in (concept.draft.claims_used if concept.draft else [])]
+    run_summary = RunSummary.model_validate(get_run(session, item.run_id).summary) if item.run_id else None
+    generated = session.scalars(select(AuditEventRow.payload).where(
+        AuditEventRow.subject == concept_id, AuditEventRow.kind == kinds.CONCEPT_GENERATED)
+        .order_by(AuditEventRow.seq)).all()
+    templates = sorted({str(p.get("template")) for p in generated if isinstance(p, dict) and p.get("template")})
+    segment_label = concept.segment_id
+    if brand:
+        segment_label = next((s.label for s in brand.segments if s.id == concept.segment_id), concept.segment_id)
+    return ItemContext(
+        item=item, concept=concept, brand=brand, verdict=verdict, segment_label=segment_label, findings=findings,
+        copy={k: copy[k] for k in ("hooks", *PLATFORM_ORDER, "script & brief") if k in copy},
+        fit={k: v for k, v in (verdict.scores if verdict else {}).items() if k.startswith("fit") or k == "risk"},
+        claims_used=used, claims_missing=[f for f in findings if f.rule_id.startswith("claims.")],
+        rego=[f for f in findings if f.pack.startswith("rego")],
+        provenance={"writer": concept.writer_id, "templates": templates, "checks": verdict.checks if verdict else {},
+                    "brand_version": concept.brand_version, "run": item.run_id, "attempt": concept.attempt},
+        assets=[a for a in (run_summary.assets if run_summary else []) if a.concept_id == concept_id],
+        decisions=review_store.decisions_for(session, concept_id),
+        similar=max(0, len(review_store.group_members(session, item.group_key)) - 1),
+        other_findings=[(i, f) for i, f in enumerate(findings) if i not in shown])
