@@ -12,9 +12,12 @@ dependency-free, but lexical, not semantic; its model id says so, and every verd
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
+import os
 import re
+import tempfile
 import warnings
 from collections.abc import Sequence
 from itertools import pairwise
@@ -180,8 +183,7 @@ class CachedEmbedder:
         self._memory: dict[str, Matrix] = {}
         self._path = (cache_dir / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', inner.model_id)}.npz") if cache_dir else None
         if self._path is not None and self._path.is_file():
-            with np.load(self._path) as stored:
-                self._memory.update({k: stored[k] for k in stored.files})
+            self._memory.update(_read_cache(self._path, self.dim))
         self.hits = 0
         self.misses = 0
 
@@ -205,9 +207,36 @@ class CachedEmbedder:
         return np.stack([self._memory[k] for k in keys])
 
     def save(self) -> None:
-        if self._path is not None:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            np.savez(self._path, **self._memory)   # type: ignore[arg-type]
+        """Written to a temporary file and renamed over the old one: a run cut off mid-write (or a full
+        disk) leaves the previous cache whole, never half a file."""
+        if self._path is None:
+            return
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self._path.parent, prefix=self._path.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                np.savez(handle, **self._memory)   # type: ignore[arg-type]
+            os.replace(tmp, self._path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+def _read_cache(path: Path, dim: int) -> dict[str, Matrix]:
+    """The stored vectors; an unreadable or foreign file is a cache miss for every text, with a warning."""
+    try:
+        with np.load(path) as stored:
+            vectors = {k: stored[k] for k in stored.files}
+    except Exception as exc:    # zipfile.BadZipFile, EOFError, OSError, ValueError: all mean "not a cache"
+        warnings.warn(f"embedding cache {path} is unreadable ({type(exc).__name__}: {exc}); starting with an "
+                      "empty cache (it is rewritten at the end of the run)", stacklevel=3)
+        return {}
+    if any(v.shape != (dim,) or v.dtype != np.float32 for v in vectors.values()):
+        warnings.warn(f"embedding cache {path} holds vectors of another shape; starting with an empty cache",
+                      stacklevel=3)
+        return {}
+    return vectors
 
 
 _DEFAULT: dict[tuple[Path | None, int], CachedEmbedder] = {}
