@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     verify_writer: str | None = None           # a second model that reviews approved concepts
     audit_redact: bool = True                  # emails, phones, card numbers out of audit payloads
     audit_retention_days: float | None = None  # drop payload bodies older than this; hashes stay
+    # feedback loop (`adloom feedback import`, `adloom insights`, the next run's allocation)
+    feedback_metric: str = "ctr"               # the rate winners are ranked by: ctr, hook_rate, hold_rate, cvr …
+    feedback_min_impressions: int = 1000       # an ad is judged only past both minimums
+    feedback_min_spend: float = 5.0
+    feedback_exploration: float = 0.2          # share of the concept budget kept for exploration
+    feedback_cross_brand: bool = False         # let a brand borrow patterns learned on similar brands
     # `adloom serve`: required (32+ chars) on any host but loopback; signs the sign-in form's CSRF cookie
     secret_key: SecretStr | None = None
     session_hours: float = 12.0                # a desk sign-in lasts this long
