@@ -8,6 +8,8 @@ from __future__ import annotations
 RUN_STARTED = "run.started"                           # subject: run id
 RUN_FINISHED = "run.finished"                         # subject: run id
 RUN_REUSED = "run.reused"                             # subject: the earlier run whose outputs stand
+RUN_INTERRUPTED = "run.interrupted"                   # subject: run id (Ctrl-C); a rerun resumes it
+RUN_RESUMED = "run.resumed"                           # subject: the interrupted run being finished
 BRAND_VERSION_CREATED = "brand.version_created"       # subject: brand version; payload documents[]
 BRAND_CLAIM_APPROVED = "brand.claim_approved"         # subject: brand version; payload {claim, by}
 CONCEPT_GENERATED = "concept.generated"               # subject: concept id; payload brand_version, writer...
@@ -24,7 +26,8 @@ TOKEN_REVOKED = "token.revoked"                       # subject: token name
 RULE_PROPOSED = "rule.proposed"                       # subject: candidate id; payload phrase, rejections
 RULE_ACCEPTED = "rule.accepted"                       # subject: candidate id; actor: the admin; payload pack
 
-ALL = (RUN_STARTED, RUN_FINISHED, RUN_REUSED, BRAND_VERSION_CREATED, BRAND_CLAIM_APPROVED, CONCEPT_GENERATED,
+ALL = (RUN_STARTED, RUN_FINISHED, RUN_REUSED, RUN_INTERRUPTED, RUN_RESUMED,
+       BRAND_VERSION_CREATED, BRAND_CLAIM_APPROVED, CONCEPT_GENERATED,
        VERDICT_RECORDED, REGENERATION_REQUESTED, REVIEW_DECIDED, ASSET_RENDERED, EXPORT_WRITTEN,
        PERFORMANCE_IMPORTED, PATTERNS_UPDATED, USER_ADDED, TOKEN_CREATED, TOKEN_REVOKED, RULE_PROPOSED,
        RULE_ACCEPTED)
