@@ -42,10 +42,11 @@ def insights(
                   f"({e.prior.source} prior) · {e.judged_ads} of {len(e.ads)} ads past the minimums", highlight=False)
     for dimension in CHARTED:
         table = Table(title=dimension.replace("_", " "), title_justify="left")
-        for column in ("", "posterior", "90% interval", "weight", "ads", "winners", "impressions", "ROAS"):
-            table.add_column(column, justify="left" if not column else "right")
+        table.add_column("", min_width=24, overflow="fold")
+        for column in ("posterior", "90% interval", "weight", "ads", "wins", "impr.", "ROAS"):
+            table.add_column(column, justify="right")
         for group in e.groups.get(dimension, [])[:SHOWN]:
-            roas = f"{group.roas[0]:.2f} [{group.roas[1]:.2f}-{group.roas[2]:.2f}]" if group.roas else "-"
+            roas = f"{group.roas[0]:.2f}" if group.roas else "-"
             mark = "" if group.judged else " (too little to judge)"
             table.add_row(escape(group.key) + mark, f"{group.posterior.mean:.2%}",
                           f"{group.low:.2%} - {group.high:.2%}", f"{group.weight:.2f}", str(group.ads),

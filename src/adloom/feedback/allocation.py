@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from adloom.feedback.bayes import BetaPrior, prob_best, rng_for
+from adloom.feedback.bayes import BetaPrior, prob_best, rng_for, thompson_shares
 from adloom.types import Angle, Constraints, Pattern, Segment
 
 __all__ = ["Arm", "Plan", "plan"]
@@ -46,6 +46,8 @@ class Plan:
     metric: str | None
     templates: list[str] = field(default_factory=list)
     hooks_per_concept: int = 5
+    hook_posteriors: dict[str, BetaPrior] = field(default_factory=dict)    # hook structure -> posterior
+    baseline: BetaPrior | None = None
 
     @property
     def informed(self) -> bool:
@@ -54,6 +56,18 @@ class Plan:
     def hooks_for(self, angle: str, segment: str) -> int:
         arm = next((a for a in self.arms if a.angle == angle and a.segment == segment), None)
         return arm.hooks if arm is not None else self.hooks_per_concept
+
+    def hook_shares(self, structures: Sequence[str], *, seed: object = "") -> list[float]:
+        """An arm's budget split across its ads' hook structures, Thompson again: the exploration share
+        evenly, the rest by each structure's chance of being the best (a structure with no evidence starts
+        from the brand baseline)."""
+        if not structures:
+            return []
+        if not self.informed or self.baseline is None:
+            return [1.0 / len(structures)] * len(structures)
+        posteriors = [self.hook_posteriors.get(s, self.baseline) for s in structures]
+        rng = rng_for("hooks", seed, *(f"{s}:{p.alpha}:{p.beta}" for s, p in zip(structures, posteriors, strict=True)))
+        return [float(x) for x in thompson_shares(posteriors, self.exploration, rng)]
 
     def tune(self, angle: Angle, segment: Segment, constraints: Constraints) -> Constraints:
         """The unit's constraints with its share of the hook budget and the winning hook structures."""
@@ -184,4 +198,7 @@ def plan(brand: str, angles: Sequence[Angle], segments: Sequence[Segment], patte
     templates = sorted((p for p in patterns if p.brand_slug == brand and p.dimension == "hook_structure"
                         and p.weight > 1.0 and p.key not in ("rsa", "unknown") and not p.key.startswith("tag:")),
                        key=lambda p: (-(p.mean or 0.0), p.key))
-    return Plan(arms, exploration, metric, [p.key for p in templates[:PREFERRED_TEMPLATES]], hooks_per_concept)
+    hook_posteriors = {p.key: BetaPrior(p.alpha, p.beta, "hook_structure") for p in patterns
+                       if p.brand_slug == brand and p.dimension == "hook_structure" and p.alpha and p.beta}
+    return Plan(arms, exploration, metric, [p.key for p in templates[:PREFERRED_TEMPLATES]], hooks_per_concept,
+                hook_posteriors, prior)
