@@ -20,6 +20,7 @@
     │   ├── GeneratorUnavailable   retryable (service down, ffmpeg missing)
     │   └── InvalidResponse        the service answered with something unusable
     ├── PolicyViolation            governance refused something (a concept, a pack)
+    │   └── PackError              a rule pack file is broken (bad input: exit 2)
     └── StoreError                 the database is unreachable or its schema is behind
 
 Errors carry *where* (file, line, field) so the CLI can print one line a person can act on. Every error
@@ -140,6 +141,10 @@ class InvalidResponse(RenderError):
 
 class PolicyViolation(AdloomError):
     pass
+
+
+class PackError(PolicyViolation):
+    exit_code = 2
 
 
 class StoreError(AdloomError):

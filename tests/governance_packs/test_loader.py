@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from adloom.errors import PolicyViolation
+from adloom.errors import PackError, PolicyViolation
 from adloom.governance.packs import default_packs, load_pack_text, load_packs
 from tests.governance.factories import brand
 from tests.governance_packs.conftest import pack_text
@@ -76,11 +76,32 @@ def test_broken_user_pack_keeps_last_good_version(project: Path) -> None:
         load_packs(project, strict=True)
 
 
-def test_broken_override_without_history_leaves_default_in_force(project: Path) -> None:
+def test_broken_pack_without_history_stops_with_file_and_line(project: Path) -> None:
+    """Dropping a house pack silently would approve the words it forbids: no last good version, no load."""
     (project / "packs" / "general.yaml").write_text("id: general\nversion: 2\nrules: [oops]\n")
+    with pytest.raises(PackError) as info:
+        load_packs(project)
+    assert info.value.exit_code == 2 and info.value.line == 3
+    assert str(info.value).startswith(f"{project / 'packs' / 'general.yaml'}:3: ")
+    assert "no earlier good version" in str(info.value)
+
+
+@pytest.mark.parametrize("broken", [
+    "id: custom\nversion: '2'\nrules:\n  - id: custom.sale\n    regexes: ['sale(']\n",   # bad regex, missing fields
+    "\tnot: [yaml\n",                                                                     # not YAML, no id line
+    "- just\n- a list\n",                                                                 # YAML, not a pack
+])
+def test_last_good_version_is_found_by_pack_id(project: Path, broken: str) -> None:
+    (project / "packs" / "house-rules.yaml").write_text(pack_text("block"))
+    load_packs(project)
+    assert (project / ".adloom" / "packs-last-good" / "custom.yaml").is_file()     # kept by pack id
+    (project / "packs" / "house-rules.yaml").write_text(broken)
     packs = load_packs(project)
-    assert packs.pack("general") == next(p for p in default_packs() if p.id == "general")
-    assert len(packs.problems) == 1
+    assert [h.severity for h in packs.scan("mega sale")] == ["block"]
+    [problem] = packs.problems
+    assert "in force: last good version custom@1" in problem.message
+    warning = problem.warning()
+    assert warning.file.endswith("house-rules.yaml") and "pack refused" in warning.message
 
 
 def test_rule_id_clash_across_packs_is_refused(project: Path) -> None:

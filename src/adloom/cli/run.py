@@ -135,13 +135,13 @@ def run(
 
 def print_summary(result: RunResult) -> None:
     s = result.summary
+    for warning in s.warnings:      # a refused rule pack is one: said even when an earlier run's outputs stand
+        where = f"{warning.file}{f':{warning.line}' if warning.line else ''}"
+        console.print(f"[yellow]warning:[/] {escape(where)}: {escape(warning.message)}", highlight=False)
     if s.reused_run:
         console.print(f"nothing changed since run {s.reused_run}: its outputs stand (use --force to run again)")
         console.print(f"report: [bold]{escape(str(result.outputs['report']))}[/]")
         return
-    for warning in s.warnings:
-        where = f"{warning.file}{f':{warning.line}' if warning.line else ''}"
-        console.print(f"[yellow]warning:[/] {escape(where)}: {escape(warning.message)}", highlight=False)
     for problem in s.render_errors:
         console.print(f"[yellow]render:[/] {escape(problem)}", highlight=False)
     for flag in s.flagged_inputs:

@@ -214,8 +214,12 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
     summary.stage_seconds["ingest+brand"] = round((datetime.now(UTC) - started).total_seconds(), 4)
 
     pattern_library()       # read while the model read the brand, if one did
+    # the rule packs in force: a broken pack with no last good version stops the run here (PackError);
+    # one replaced by its last good version is said in the summary, and the policy is part of the fingerprint
+    policy = load_packs(options.project_dir, brand)
+    summary.warnings += [problem.warning() for problem in policy.problems]
     with transaction(factory) as session:
-        summary.fingerprint = _fingerprint(version, campaign, options, writer, patterns)
+        summary.fingerprint = _fingerprint(version, campaign, options, writer, patterns, policy.version)
         earlier = None if options.force else concept_store.reusable_run(session, brand.slug, summary.fingerprint)
 
     def record_start() -> None:
@@ -239,7 +243,7 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
             job()
         warm_pool.shutdown(wait=False)
         _finish_audit(factory, options)
-        return _reused(factory, earlier, brand)
+        return _reused(factory, earlier, brand, summary.warnings)
     out_dir = out_root / brand.slug / run_id
 
     with timer("angles"):   # the angle pick (a model call for model writers) overlaps with the warm-up
@@ -258,7 +262,7 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
 
     with timer("governance"):   # rule packs compiled or loaded: once, before the first concept is written
         warm = await warming[0]
-        packs = warm.packs if warm.pack_terms == _pack_terms(brand) else load_packs(options.project_dir, brand)
+        packs = warm.packs if warm.pack_terms == _pack_terms(brand) else policy
     embed_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adloom-embed", initializer=background_priority)
 
     async def governance() -> tuple[Governor, EmbedBatcher]:
@@ -371,18 +375,20 @@ def _warm_embedder(brand: BrandObject, options: RunOptions) -> CachedEmbedder:
 
 
 def _fingerprint(version: str, campaign: Campaign, options: RunOptions, writer: Writer,
-                 patterns: list[Pattern]) -> str:
+                 patterns: list[Pattern], policy: str) -> str:
     """Everything a run's outputs depend on; the same fingerprint means the same outputs."""
     return content_hash({"adloom": adloom.__version__, "brand": version, "campaign": campaign.model_dump(mode="json"),
                          "options": options.fingerprint_fields(), "writer": writer.id,
-                         "patterns": [p.model_dump(mode="json") for p in patterns]}, length=32)
+                         "patterns": [p.model_dump(mode="json") for p in patterns], "packs": policy}, length=32)
 
 
-def _reused(factory: sessionmaker[Session], earlier: RunSummary, brand: BrandObject) -> RunResult:
+def _reused(factory: sessionmaker[Session], earlier: RunSummary, brand: BrandObject,
+            warnings: list[IngestWarning]) -> RunResult:
+    """The earlier run's outputs stand; the warnings are this invocation's (a pack refused now is said now)."""
     with factory() as session:
         concepts = concept_store.run_concepts(session, earlier.run_id)
         verdicts = concept_store.verdicts_for(session, [c.id for c in concepts])
-    summary = earlier.model_copy(update={"reused_run": earlier.run_id})
+    summary = earlier.model_copy(update={"reused_run": earlier.run_id, "warnings": warnings})
     outputs = {k: Path(v) for k, v in earlier.outputs.items()}
     return RunResult(summary, outputs["report"].parent, brand, concepts, verdicts, outputs)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adloom.errors import PolicyViolation
+from adloom.errors import PackError
 from adloom.governance.matcher import EngineName
 from adloom.governance.packs.brandpack import BRAND_PACK_ID, brand_pack
 from adloom.governance.packs.check import CheckFn, hit_finding, lexical_check
@@ -44,9 +44,9 @@ def load_packs(project_dir: Path | None = None, brand: BrandObject | None = None
                engine: EngineName = "auto", cache_dir: Path | None = None) -> PackSet:
     """Default packs, user packs in ``<project_dir>/packs/*.yaml`` replacing them by id, and the brand pack.
 
-    A malformed user pack is refused and reported in ``PackSet.problems`` (its last good version, else the
-    default, stays in force); with ``strict`` it raises ``PolicyViolation`` instead. Compiled matchers are
-    cached on disk under ``cache_dir`` (default ``<project_dir>/.adloom/cache/matcher``).
+    A malformed user pack is refused: its last good version stays in force and the refusal is reported in
+    ``PackSet.problems``; with no last good version, or with ``strict``, it raises ``PackError`` (exit 2).
+    Compiled matchers are cached on disk under ``cache_dir`` (default ``<project_dir>/.adloom/cache/matcher``).
     """
     packs: dict[str, Pack] = {}
     origins: dict[str, str] = {}
@@ -72,7 +72,7 @@ def _unique_rule_ids(packs: dict[str, Pack], origins: dict[str, str]) -> None:
     for pack in packs.values():
         for rule in pack.rules:
             if rule.id in owner:
-                raise PolicyViolation(f"rule id '{rule.id}' is defined in packs '{owner[rule.id]}' and "
+                raise PackError(f"rule id '{rule.id}' is defined in packs '{owner[rule.id]}' and "
                                       f"'{pack.id}'", file=origins[pack.id])
             owner[rule.id] = pack.id
 
