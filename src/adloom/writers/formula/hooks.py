@@ -70,7 +70,9 @@ def write_hooks(material: Material, angle: Angle, framework: str, *, seed: str, 
         for template in templates:
             if len(hooks) >= count:
                 return hooks
-            if any(h.template_id == template.id for h in hooks) or (new_only and template.id in heard):
+            # a winning structure (``preferred``) is worth hearing again in every segment
+            if any(h.template_id == template.id for h in hooks) or (
+                    new_only and template.id in heard and template.id not in preferred):
                 continue
             text = filler.fill(template.text, [*avoid, *(h.text for h in hooks)], fresh_only=fresh_only)
             if text is None:
