@@ -1,15 +1,13 @@
-"""Runs started from the API: each on its own thread with its own event loop, polled by job id.
+"""Runs started from the API, polled by job id: a thread per job waits on the run's worker process.
 
-A run is CPU-bound between model calls (governance runs on its loop's thread), so it does not share the
-server's event loop; one at a time per server, since two runs would only halve each other's speed.
+One at a time per server, since two runs on the same cores would only halve each other's speed.
 """
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -38,7 +36,7 @@ class Jobs:
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
 
-    def start(self, work: Callable[[], Coroutine[Any, Any, Any]]) -> Job:
+    def start(self, work: Callable[[], dict[str, Any]]) -> Job:
         with self._lock:
             if any(j.state in ("queued", "running") for j in self._jobs.values()):
                 raise Conflict("a run is already in progress on this server: poll it, then start the next")
@@ -47,13 +45,11 @@ class Jobs:
         threading.Thread(target=self._run, args=(job, work), name=f"adloom-run-{job.id}", daemon=True).start()
         return job
 
-    def _run(self, job: Job, work: Callable[[], Coroutine[Any, Any, Any]]) -> None:
+    def _run(self, job: Job, work: Callable[[], dict[str, Any]]) -> None:
         job.state = "running"
         try:
-            result = asyncio.run(work())
-            job.run_id = result.summary.run_id
-            job.summary = result.summary.model_dump(mode="json", include={"run_id", "concepts", "by_status",
-                                                                          "outputs", "reused_run"})
+            job.summary = work()
+            job.run_id = str(job.summary["run_id"])
             job.state = "done"
         except Exception as exc:        # reported to the poller; the server keeps serving
             job.state, job.error = "failed", f"{type(exc).__name__}: {exc}"

@@ -4,7 +4,8 @@ and health routes does not."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -62,8 +63,14 @@ def _openapi_with_roles(app: FastAPI, roles: dict[tuple[str, str], str]) -> Any:
     return openapi
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.governors.close()
+
+
 def create_app(config: ServeConfig) -> FastAPI:
-    app = FastAPI(title="adloom", version=__version__, docs_url=None, redoc_url=None,
+    app = FastAPI(title="adloom", version=__version__, docs_url=None, redoc_url=None, lifespan=_lifespan,
                   description="Review desk and REST API. Every route names its role in `x-adloom-role`.")
     app.state.config = config
     app.state.templates = Jinja2Templates(directory=TEMPLATES)

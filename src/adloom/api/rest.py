@@ -4,6 +4,7 @@ audit trail (lineage, verify)."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import partial
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Query, Request
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from adloom.api.deps import Admin, Reviewer, SessionDep
-from adloom.api.runner import run_work
+from adloom.api.runner import run_in_process
 from adloom.api.security import config_of
 from adloom.audit.lineage import lineages
 from adloom.audit.verify import verify as verify_chain
@@ -102,8 +103,9 @@ def start_run(request: Request, who: Admin, body: RunIn) -> dict[str, Any]:
     unknown = [p for p in body.platforms if p not in PLATFORMS]
     if unknown or not body.platforms:
         raise InputError(f"unknown platform(s): {', '.join(unknown) or '(none)'}", field="platforms")
-    job = request.app.state.jobs.start(run_work(config, folder, cast(list[Platform], body.platforms), body.angles,
-                                                body.hooks, body.render, body.force))
+    platforms = cast(list[Platform], body.platforms)
+    job = request.app.state.jobs.start(partial(run_in_process, config, folder, platforms, body.angles, body.hooks,
+                                               body.render, body.force))
     return {"job": job.id, "poll": f"/api/jobs/{job.id}"}
 
 

@@ -1,35 +1,53 @@
-"""What a run started from the API does: the CLI's run, with the server's settings, no progress bars."""
+"""What a run started from the API does: the CLI's run with the server's settings, in a worker process.
+
+A process, not a thread: a run is CPU-bound between model calls and its policy engine may only be used on
+the thread that built it (a shared default bundle would be crossed between threads), and a separate process
+keeps the desk answering while it works.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+import asyncio
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from adloom.api.config import ServeConfig
-from adloom.cli.run import load_campaign
-from adloom.pipeline.render_step import render_step
-from adloom.pipeline.run import RunOptions, RunResult, run
 from adloom.platforms import Platform
-from adloom.settings import Settings
-from adloom.writers.registry import get_writer
+
+__all__ = ["run_in_process"]
 
 
-def run_work(config: ServeConfig, folder: Path, platforms: list[Platform], angles: int, hooks: int, render: bool,
-             force: bool) -> Callable[[], Coroutine[Any, Any, RunResult]]:
+def _run(url: str, folder: str, project: str, out_root: str, platforms: list[Platform], angles: int, hooks: int,
+         render: bool, force: bool) -> dict[str, Any]:
+    from adloom.cli.run import load_campaign
+    from adloom.pipeline.render_step import render_step
+    from adloom.pipeline.run import RunOptions, run
+    from adloom.settings import Settings
+    from adloom.store.db import open_store
+    from adloom.writers.registry import get_writer
+
     settings = Settings()
-    campaign = load_campaign(folder, None, platforms)
+    project_dir = Path(project)
+    campaign = load_campaign(Path(folder), None, platforms)
     writer = get_writer(settings.writer, **settings.writer_options(settings.writer))
-    project = config.project_dir
     options = RunOptions(platforms=platforms, n_angles=angles, hooks_per_concept=hooks, render=render, force=force,
                          max_attempts=settings.max_attempts, concurrency=settings.concurrency,
-                         audit_redact=settings.audit_redact, project_dir=project,
-                         audit_anchor=project / ".adloom" / "audit.anchor.json",
-                         cache_dir=project / ".adloom" / "cache" / "embeddings")
+                         audit_redact=settings.audit_redact, project_dir=project_dir,
+                         audit_anchor=project_dir / ".adloom" / "audit.anchor.json",
+                         cache_dir=project_dir / ".adloom" / "cache" / "embeddings")
+    result = asyncio.run(run(Path(folder), factory=open_store(url), writer=writer, campaign=campaign,
+                             out_root=Path(out_root), options=options,
+                             render_assets=render_step if render else None))
+    return result.summary.model_dump(mode="json", include={"run_id", "concepts", "by_status", "outputs",
+                                                           "reused_run"})
 
-    async def work() -> RunResult:
-        return await run(folder, factory=config.factory, writer=writer, campaign=campaign,
-                         out_root=config.project_dir / config.out_dir, options=options,
-                         render_assets=render_step if render else None)
 
-    return work
+def run_in_process(config: ServeConfig, folder: Path, platforms: list[Platform], angles: int, hooks: int,
+                   render: bool, force: bool) -> dict[str, Any]:
+    """Blocks until the run ends (call it from a job thread); returns the run's summary figures."""
+    url = config.factory.kw["bind"].url.render_as_string(hide_password=False)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_run, url, str(folder), str(config.project_dir), str(config.project_dir / config.out_dir),
+                           platforms, angles, hooks, render, force).result()

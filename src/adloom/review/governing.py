@@ -8,16 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
 from adloom.governance.embeddings import default_embedder
 from adloom.governance.governor import Governor
+from adloom.governance.rego import Bundle, load_bundle
 from adloom.types import BrandObject, Campaign, Concept, Verdict, content_hash
 
 __all__ = ["Governors"]
 
 T = TypeVar("T")
+
+
+def _fresh_bundle() -> Bundle:
+    return load_bundle(Path(str(resources.files("adloom.data") / "policies")))
 
 
 class Governors:
@@ -26,6 +32,7 @@ class Governors:
         self.cache_dir = cache_dir
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adloom-governor")
         self._built: dict[str, Governor] = {}
+        self._closed = False
 
     def _call(self, fn: Callable[[], T]) -> T:
         return self._pool.submit(fn).result()
@@ -33,7 +40,8 @@ class Governors:
     def _governor(self, brand: BrandObject, campaign: Campaign) -> Governor:
         key = content_hash({"brand": brand.version(), "campaign": campaign.model_dump(mode="json")})
         if key not in self._built:
-            self._built[key] = Governor.build(brand, campaign, project_dir=self.project_dir,
+            # a bundle of our own: the process-wide default may have been made on another thread
+            self._built[key] = Governor.build(brand, campaign, project_dir=self.project_dir, bundle=_fresh_bundle(),
                                               embedder=default_embedder(self.cache_dir))
         return self._built[key]
 
@@ -47,4 +55,8 @@ class Governors:
         self._call(self._built.clear)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False)
+        """Drop the governors on their own thread (a regorus engine may not even be freed elsewhere)."""
+        if not self._closed:
+            self._closed = True
+            self.forget()
+            self._pool.shutdown(wait=True)
