@@ -11,8 +11,11 @@ Every policy package may define three sets of ``{"id", "msg", "fix", ...}`` obje
     rewrite   the copy must change (a missing disclaimer)                                  -> regenerate
     review    a person must look                                                          -> review
 
-A bundle that does not parse or whose tables have a wrong type is refused with one error naming file, line
-and problem; ``PolicyRegistry`` then keeps the previously active bundle in force.
+A bundle that does not parse, whose tables have a wrong type, that is not UTF-8, or whose own Rego tests
+or table cases fail (a renamed package, rules that recurse into each other) is refused with one error
+naming file, line and problem; ``PolicyRegistry`` then keeps the previously active bundle in force. The
+tests and cases run at every load (~30 ms for the shipped bundle): a bundle is only ever in force together
+with the evidence that it does what it says.
 """
 
 from __future__ import annotations
@@ -181,12 +184,25 @@ def _engine(policies: dict[str, str], data: dict[str, Any]) -> regorus.Engine:
     return engine
 
 
+def read_source(path: Path) -> str:
+    """A bundle file's text; bytes that are not UTF-8 are a one-line error naming the file and line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PolicyBundleError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PolicyBundleError(f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8", file=str(path),
+                                line=raw.count(b"\n", 0, exc.start) + 1) from None
+
+
 def _read_tests(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): p.read_text("utf-8") for p in sorted((root / "tests").glob("*.rego"))}
+    return {str(p.relative_to(root)): read_source(p) for p in sorted((root / "tests").glob("*.rego"))}
 
 
 def _bundle_files(root: Path) -> tuple[dict[str, str], list[Path]]:
-    policies = {str(p.relative_to(root)): p.read_text("utf-8") for p in sorted(root.glob("*.rego"))}
+    policies = {str(p.relative_to(root)): read_source(p) for p in sorted(root.glob("*.rego"))}
     data_files = sorted(root.glob("data.json"))
     return policies, data_files
 
@@ -211,7 +227,7 @@ def load_bundle(root: Path) -> Bundle:
     data: dict[str, Any] = {}
     digest = hashlib.sha256()
     for path in data_files:
-        raw = path.read_text("utf-8")
+        raw = read_source(path)
         try:
             data.update(validate_tables(raw))
         except TableError as exc:
@@ -225,7 +241,35 @@ def load_bundle(root: Path) -> Bundle:
         digest.update(f"{name}\0{hashlib.sha256(text.encode()).hexdigest()}\0".encode())
     bundle = Bundle(root, policies, data, digest.hexdigest()[:16])
     bundle.smoke_test()
+    _own_tests_pass(bundle)
     return bundle
+
+
+def _line_of(text: str, pattern: str) -> int | None:
+    found = re.search(pattern, text, re.M)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def _own_tests_pass(bundle: Bundle) -> None:
+    """Refuse the bundle unless every Rego test in ``tests/`` and every table case in ``cases/`` passes."""
+    tests = _read_tests(bundle.root)
+    try:
+        results = bundle.run_tests(tests)
+    except RuntimeError as exc:           # a test file that does not parse
+        raise _parse_error(exc, str(bundle.root / "tests")) from None
+    for rule, passed in results.items():
+        if not passed:
+            name = rule.rsplit(".", 1)[-1]
+            file = next((f for f, text in tests.items() if _line_of(text, rf"^{name}\b")), "tests")
+            raise PolicyBundleError(f"Rego test {name} fails: a bundle whose own tests fail is not loaded",
+                                    file=str(bundle.root / file), line=_line_of(tests.get(file, ""), rf"^{name}\b"))
+    for case in run_cases(bundle):
+        if not case.passed:
+            path = bundle.root / "cases" / case.file
+            raise PolicyBundleError(
+                f"case '{case.name}' expects {case.expected}, the bundle decides {case.actual}: a bundle whose own "
+                "cases fail is not loaded", file=str(path),
+                line=_line_of(read_source(path), rf"name:\s*['\"]?{re.escape(case.name)}"))
 
 
 @cache
@@ -293,10 +337,27 @@ def run_cases(bundle: Bundle, cases_dir: Path | None = None) -> list[CaseResult]
     folder = cases_dir or bundle.root / "cases"
     out = []
     for path in sorted(folder.glob("*.yaml")):
-        for case in yamlutil.safe_load(path.read_text("utf-8")) or []:
+        for case in _case_list(path):
             result = bundle.evaluate(case["input"])
             expected = {k: sorted(v or []) for k, v in case.get("expect", {}).items()}
             actual = {k: result.ids(k) for k in DECISIONS}
             passed = all(actual.get(k) == v for k, v in expected.items())
             out.append(CaseResult(path.name, case["name"], passed, expected, actual))
     return out
+
+
+def _case_list(path: Path) -> list[dict[str, Any]]:
+    """A case file's cases, each with ``name``, ``input`` (a mapping) and optional ``expect``; else one error."""
+    text = read_source(path)
+    try:
+        cases = yamlutil.safe_load(text) or []
+    except Exception as exc:  # yaml.YAMLError: name the line
+        mark = getattr(exc, "problem_mark", None)
+        raise PolicyBundleError(f"case file is not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
+                                line=mark.line + 1 if mark else None) from None
+    if not isinstance(cases, list) or not all(
+            isinstance(c, dict) and isinstance(c.get("name"), str) and isinstance(c.get("input"), dict)
+            and isinstance(c.get("expect", {}), dict) for c in cases):
+        raise PolicyBundleError("a case file is a list of {name, input: {...}, expect: {deny|rewrite|review: "
+                                "[ids]}}", file=str(path))
+    return cases
