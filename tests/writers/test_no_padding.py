@@ -46,5 +46,15 @@ def test_the_next_segment_of_an_angle_leads_with_structures_not_yet_heard(make_t
     first = write_concept(make_task("pain-first", "weekend-warriors"))
     heard = [h.text for h in first.hooks]
     second = write_concept(make_task("pain-first", "desk-workers", avoid_hooks=heard))
-    assert not used_structures(heard) & {h.template_id for h in second.hooks}
+    assert second.hooks[0].template_id not in used_structures(heard)
+    own = {h.template_id for h in second.hooks if h.template_id.startswith("pain-first")}
+    assert not used_structures(heard) & own, "the angle's own templates are not repeated while unheard ones fit"
     assert all(structure_of(h.text) == h.template_id for h in first.hooks)
+
+
+def test_a_phrase_is_never_spoken_twice_in_one_concept(make_task: TaskFactory) -> None:
+    for segment in SEGMENTS:
+        draft = write_concept(make_task("pain-first", segment.id))
+        phrases = [*segment.pain_points, *segment.language_patterns]
+        for phrase in phrases:
+            assert sum(phrase.lower().rstrip(" 🦵") in h.text.lower() for h in draft.hooks) <= 1, phrase

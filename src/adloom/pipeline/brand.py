@@ -67,6 +67,8 @@ def brand_object(documents: list[Document], *, slug: str, previous: BrandObject 
     segments = _segments(personas) or (mined.segments if mined else []) or [_DEFAULT_SEGMENT]
     if personas or not mined or not mined.segments:
         segments = _attach_statements(segments, documents, brand_names=names)
+    if personas and mined:
+        segments = _refine_with_mined(segments, mined, embedder if embedder is not None else _embedder())
     own_text = [d.text for d in documents if d.kind in _FREE_TEXT_KINDS and not d.flags]
     own_text += [str(form.get(k) or "") for k in ("positioning", "tagline")]
     try:
@@ -260,6 +262,24 @@ def _attach_statements(segments: list[Segment], documents: list[Document], *,
                     _add(seg.language_patterns, found.sentence)
                     if doc.provenance not in seg.sources:
                         seg.sources.append(doc.provenance)
+    return updated
+
+
+def _refine_with_mined(segments: list[Segment], mined: Extraction, embedder: Embedder) -> list[Segment]:
+    """Pains and desires mined from the pages join the persona they read closest to (sentence embeddings),
+    after the persona's own: the persona file refines the mined brand, the mined phrases widen it."""
+    items = [e for e in mined.evidence if e.kind in ("pain", "desire")]
+    if not items or not segments:
+        return segments
+    profiles = embedder.embed([" ".join([s.label, s.description, *s.pain_points, *s.desires]) for s in segments])
+    vectors = embedder.embed([f"{e.text}. {e.quote}" for e in items])
+    closest = (vectors @ profiles.T).argmax(axis=1)
+    updated = [s.model_copy(deep=True) for s in segments]
+    for item, index in zip(items, closest, strict=True):
+        seg = updated[int(index)]
+        _add(seg.pain_points if item.kind == "pain" else seg.desires, item.text)
+        if item.source not in seg.sources:
+            seg.sources.append(item.source)
     return updated
 
 

@@ -53,9 +53,10 @@ _PLANS: dict[str, list[Sentence]] = {
     ],
     # before, after, bridge: as sentences, never as labels ("Before: ... After: ..." reads like a worksheet)
     "BAB": [
-        lambda m, i: _fmt("It doesn't have to mean {p}.", p=pick(m.pains, i + 1)),
-        lambda m, i: _fmt("Imagine {d} instead.", d=pick(m.desires, i)),
-        lambda m, i: _fmt("{product} is how you get there.", product=m.product),
+        # the "after" pictures the desire, never the pain gone: "no more aches" reads as a health claim
+        lambda m, i: _fmt("You know the feeling: {p}.", p=pick(m.pains, i + 1)),
+        lambda m, i: _fmt("Now picture {d}.", d=pick(m.desires, i)),
+        lambda m, i: _fmt("{product} is the routine in between.", product=m.product),
         _claim,
     ],
     "FAB": [

@@ -62,10 +62,13 @@ def write_hooks(material: Material, angle: Angle, framework: str, *, seed: str, 
     reserve = [t for t in reserve if set(slots_of(t.text)) & SEGMENT_SLOTS]
     if material.answers:     # an objection hook quotes a doubt the brand answers, so its copy can answer it
         own = [t for t in own if t.angle != "objection" or set(slots_of(t.text)) & {"objection", "question"}]
-    # angle templates in structures not yet heard and on phrases not yet spoken first, then relaxing
-    # each in turn, then the reserve
-    passes = ((own, True, True), (own, False, True), (own, False, False), (reserve, False, True),
-              (reserve, False, False))
+    # phrases earlier concepts of the run spoke: a second concept on the same phrase reads as a rewording
+    filler.elsewhere = {p.lower() for p in material.phrases() if any(p.lower() in a.lower() for a in avoid)}
+    # angle templates in structures not yet heard, on phrases nobody has spoken yet first; then phrases
+    # other concepts spoke, then structures they used. A phrase is never spoken twice in one concept:
+    # when the material runs out, the concept has fewer hooks rather than rewordings.
+    passes = ((own, True, True), (own, False, True), (reserve, True, True), (own, True, False),
+              (own, False, False), (reserve, False, False))
     for templates, fresh_only, new_only in passes:
         for template in templates:
             if len(hooks) >= count:
@@ -94,9 +97,12 @@ class _Filler:
     max_words: int
     cursor: dict[str, int] = field(default_factory=dict)   # per slot: where its next phrase comes from
     spoken: set[str] = field(default_factory=set)
+    elsewhere: set[str] = field(default_factory=set)       # lower-cased phrases other concepts spoke
 
     def fill(self, pattern: str, taken: list[str], *, fresh_only: bool) -> str | None:
-        """The first filling of ``pattern`` that fits the word limit, passes the guard and is new."""
+        """The first filling of ``pattern`` that fits the word limit, passes the guard and is new.
+
+        ``fresh_only``: also skip phrases other concepts of the run already spoke."""
         options = {slot: self.material.slot_values(slot) for slot in slots_of(pattern)}
         if any(not values for values in options.values()):
             return None
@@ -106,7 +112,7 @@ class _Filler:
             picks = {slot: (self.cursor[slot] + step) % len(values) for slot, values in options.items()}
             filled = {slot: options[slot][i] for slot, i in picks.items()}
             phrases = {v for slot, v in filled.items() if slot in SEGMENT_SLOTS}
-            if fresh_only and phrases & self.spoken:
+            if phrases & self.spoken or (fresh_only and {p.lower() for p in phrases} & self.elsewhere):
                 continue
             text = sentence_case(normalize_space(pattern.format(**filled)))
             if word_count(text) > self.max_words or len(text.split()) > self.max_words:

@@ -79,7 +79,7 @@ _ROWS: dict[str, list[tuple[str, str, str, str]]] = {
          "Calendar pages flipping with days crossed out", "frustration"),
         ("The hidden cost of {pain}", "It adds up",
          "Receipts, missed plans and a cold coffee on a table", "loss aversion"),
-        ("The truth about {pain}", "Real talk, quickly",
+        ("Let's be honest about {pain}", "Real talk, quickly",
          "Creator leans into the camera, half-whispering", "recognition"),
         ('"{quote}." Been there?', "You're in good company",
          'Creator mouths the words along with a voice note', 'recognition'),

@@ -43,7 +43,10 @@ def write_concept(task: ConceptTask) -> ConceptDraft:
     if (gap := missing_for_angle(material)) is not None:
         raise WriterError(f"not written: {gap}", field="material")
     framework = choose_framework(task.angle, random.Random(f"{task.seed}:{task.attempt}:framework"))
-    hooks = write_hooks(material, task.angle, framework, seed=task.seed, attempt=task.attempt,
+    # a regenerated draft only rotates to other hook templates when a hook was the problem: later
+    # segments of the angle were told this concept's first hooks, and keep being different from them
+    hooks_flagged = any(f.field.startswith("hooks") for f in constraints.previous_findings)
+    hooks = write_hooks(material, task.angle, framework, seed=task.seed, attempt=task.attempt if hooks_flagged else 1,
                         count=constraints.hooks_per_concept, max_words=constraints.max_hook_words,
                         avoid=constraints.avoid_hooks, preferred=constraints.preferred_hook_templates)
     if not hooks:
