@@ -30,10 +30,13 @@ from adloom.types import (
     Verdict,
 )
 
+_HOOK_IN_NAME = re.compile(r"_(h\d+)_[0-9a-f]{8}_")
 _HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 DEFAULT_COLORS = {"primary": "#1F3A5F", "secondary": "#F2F4F7", "accent": "#FF7A45", "text": "#111827",
                   "background": "#FFFFFF"}
 STATUS_ORDER = ("approved", "review", "rejected", "failed")
+ROUTE_ORDER = ("approve", "review", "regenerate", "reject", "failed")
+PLATFORM_ORDER = ("meta", "google", "tiktok")
 
 
 def safe_colors(colors: Mapping[str, str]) -> dict[str, str]:
@@ -109,6 +112,17 @@ class MediaItem:
     src: str
     placement: str
     label: str
+    poster: str = ""       # a video's poster frame (``posters.make_posters``), relative like ``src``
+    hook: str = ""         # the hook an asset was made for, from its file name (``..._h2_<concept8>_...``)
+
+    @property
+    def platform(self) -> str:
+        """``meta`` of ``meta_feed_square``: placements are named platform first."""
+        return self.placement.split("_", 1)[0]
+
+    @property
+    def square(self) -> bool:
+        return "square" in self.placement or "1x1" in self.label
 
 
 @dataclass(frozen=True)
@@ -126,6 +140,30 @@ class ConceptCard:
     @property
     def id(self) -> str:
         return self.concept.id
+
+    @property
+    def route(self) -> str:
+        """The final verdict's route; the concept's status when it never got one (a failed draft)."""
+        return self.verdict.route if self.verdict else self.concept.status
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        """Platforms the concept has copy or media for, in the report's platform order."""
+        found = {b.platform for b in self.copy_blocks} | {m.platform for m in self.media}
+        return tuple(p for p in PLATFORM_ORDER if p in found)
+
+    @property
+    def thumb(self) -> MediaItem | None:
+        """The contact sheet's picture: a square image, else any image, else a video with a poster."""
+        images = [m for m in self.media if m.kind == "image"]
+        posters = [m for m in self.media if m.kind == "video" and m.poster]
+        return next((m for m in images if m.square), None) or next(iter(images + posters), None)
+
+    def thumb_for(self, platform: str) -> MediaItem | None:
+        """The picture shown when the sheet is filtered to one platform."""
+        images = [m for m in self.media if m.platform == platform and m.kind == "image"]
+        posters = [m for m in self.media if m.platform == platform and m.kind == "video" and m.poster]
+        return next((m for m in images if m.square), None) or next(iter(images + posters), None)
 
 
 @dataclass
@@ -169,7 +207,7 @@ def copy_blocks(concept: Concept) -> tuple[CopyBlock, ...]:
         elif isinstance(copy, TikTokCopy):
             blocks.append(CopyBlock("tiktok", f"TikTok · {copy.hook_id}", (
                 counted("Ad text", copy.ad_text, "tiktok", "ad_text"),), cta=copy.cta))
-    order = {"meta": 0, "google": 1, "tiktok": 2}   # writers interleave platforms; readers scan one at a time
+    order = {p: i for i, p in enumerate(PLATFORM_ORDER)}   # writers interleave platforms; readers scan one
     return tuple(sorted(blocks, key=lambda b: order.get(b.platform, len(order))))
 
 
@@ -184,23 +222,33 @@ def timeline(script: Script) -> tuple[TimelineBeat, ...]:
     )
 
 
-def media_items(assets: Sequence[Asset], out_dir: Path) -> tuple[MediaItem, ...]:
+def media_items(assets: Sequence[Asset], out_dir: Path,
+                posters: Mapping[str, str] | None = None) -> tuple[MediaItem, ...]:
+    """``posters``: poster file path by video asset path (as stored), paths as ``Asset.path`` is."""
     items = []
+    posters = posters or {}
     for asset in assets:
         src = media_src(asset.path, out_dir)
         if src and asset.kind in ("image", "video"):
-            items.append(MediaItem(asset.kind, src, asset.placement or "", PurePosixPath(asset.path).name))
-    return tuple(items)
+            poster = media_src(posters[asset.path], out_dir) if asset.path in posters else None
+            name = PurePosixPath(asset.path).name
+            hook = _HOOK_IN_NAME.search(name)
+            items.append(MediaItem(asset.kind, src, asset.placement or "", name, poster or "",
+                                   hook[1] if hook else ""))
+    # pictures first, then videos, each in platform order: the detail reads as a grid, then a strip
+    rank = {p: i for i, p in enumerate(PLATFORM_ORDER)}
+    return tuple(sorted(items, key=lambda m: (m.kind != "image", rank.get(m.platform, len(rank)))))
 
 
 def concept_card(concept: Concept, brand: BrandObject, verdicts: Mapping[str, Sequence[Verdict]],
-                 assets: Sequence[Asset], out_dir: Path, lineage: Lineage | None = None) -> ConceptCard:
+                 assets: Sequence[Asset], out_dir: Path, lineage: Lineage | None = None,
+                 posters: Mapping[str, str] | None = None) -> ConceptCard:
     history = tuple(sorted(verdicts.get(concept.id, []), key=lambda v: v.attempt))
     scripts = tuple((s, timeline(s)) for s in (concept.draft.scripts if concept.draft else []))
     return ConceptCard(concept=concept, segment_label=segment_label(brand, concept.segment_id),
                        verdict=final_verdict(verdicts, concept.id), history=history,
                        copy_blocks=copy_blocks(concept), scripts=scripts,
-                       media=media_items(assets, out_dir), lineage=lineage)
+                       media=media_items(assets, out_dir, posters), lineage=lineage)
 
 
 def group_cards(cards: Sequence[ConceptCard], angle_order: Sequence[str]) -> list[AngleGroup]:
