@@ -16,6 +16,7 @@ from adloom.exports.google import GOOGLE_COLUMNS, google_rows
 from adloom.exports.meta import META_COLUMNS, meta_rows
 from adloom.exports.report import render_card, write_report
 from adloom.exports.report_model import ConceptCard, concept_card
+from adloom.exports.report_sections import ReportSection
 from adloom.exports.tiktok import TIKTOK_COLUMNS, tiktok_rows
 from adloom.types import Asset, BrandObject, Campaign, Concept, RunSummary, Verdict
 
@@ -77,10 +78,12 @@ def exports(concepts: list[Concept], verdicts: dict[str, list[Verdict]], brand: 
             campaign: Campaign, summary: RunSummary, out_dir: Path, *,
             assets: dict[str, list[Asset]] | None = None,
             lineage: Mapping[str, Lineage] | None = None,
-            ahead: Mapping[str, ConceptExport] | None = None) -> dict[str, Path]:
+            ahead: Mapping[str, ConceptExport] | None = None,
+            sections: Sequence[ReportSection] = ()) -> dict[str, Path]:
     """Write every output of a run and return their paths by key.
 
     ``ahead``: current parts made by ``ExportsAhead``, used in place of making them again.
+    ``sections``: optional report parts other features add (``exports.report_sections.ReportSection``).
     CSV rows are built before anything is written, so copy over a platform limit (which raises
     ``PolicyViolation``) stops the stage without leaving a partial set of bulk files behind.
     """
@@ -101,7 +104,7 @@ def exports(concepts: list[Concept], verdicts: dict[str, list[Verdict]], brand: 
         "concepts": write_concepts_jsonl(out_dir / "concepts.jsonl", concepts, verdicts,
                                          {k: part.line for k, part in ahead.items()}),
         "report": write_report(out_dir / "report.html", concepts, verdicts, brand, summary, assets, lineage,
-                               {k: part.card for k, part in ahead.items()}),
+                               {k: part.card for k, part in ahead.items()}, sections),
     }
     for key, (path, columns, rows) in planned.items():
         written[key] = write_csv(path, columns, rows)
