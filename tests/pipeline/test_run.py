@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adloom.brand.yamlio import load_brand
 from adloom.naming import parse_ad_name
 from adloom.pipeline.run import RunOptions, RunResult, run
 from adloom.platforms import limit
+from adloom.store.tables import RunRow
 from adloom.types import Campaign, GoogleRSACopy, MetaCopy, TikTokCopy
 from adloom.writers.registry import get_writer
 from tests.conftest import EXAMPLE_BRAND
@@ -94,11 +96,20 @@ async def test_interrupted_run_resumes(brand_dir: Path, store: sessionmaker[Sess
         raise KeyboardInterrupt
 
     monkeypatch.setattr(export, "exports", boom)
+    begun: list[tuple[str, Path]] = []
     with pytest.raises(KeyboardInterrupt):
-        await _run(brand_dir, store, tmp_path)
+        await run(brand_dir, factory=store, writer=get_writer("formula"), campaign=Campaign(),
+                  out_root=tmp_path / "out", options=RunOptions(render=False),
+                  on_start=lambda run_id, out: begun.append((run_id, out)))
     monkeypatch.undo()
+    [(run_id, out_dir)] = begun
+    with store() as session:
+        assert session.get(RunRow, run_id).status == "interrupted"  # type: ignore[union-attr]
     result = await _run(brand_dir, store, tmp_path)
+    assert (result.summary.run_id, result.out_dir) == (run_id, out_dir)     # the same run, finished
     assert result.summary.reused == result.summary.concepts     # the work done before the cut was kept
+    with store() as session:
+        assert [(r.id, r.status) for r in session.scalars(select(RunRow))] == [(run_id, "done")]
     assert result.outputs["report"].exists()
     leftovers = [p for p in (tmp_path / "out").rglob("*") if p.name.endswith(".tmp")]
     assert not leftovers

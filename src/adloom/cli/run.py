@@ -10,11 +10,11 @@ from typing import Any, cast
 import typer
 import yaml
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from adloom import yamlutil
-from adloom.cli.common import ProjectOpt, cli_errors, console, store_for
+from adloom.cli.common import ProjectOpt, cli_errors, console, err_console, store_for
+from adloom.cli.progress import progress_for
 from adloom.errors import BrandInputError, ConfigError
 from adloom.governance.packs import PackSet, load_packs
 from adloom.governance.verticals import checked_vertical
@@ -32,24 +32,7 @@ from adloom.types import Asset, Campaign, RunSummary
 from adloom.writers.pricing import PriceTable
 from adloom.writers.registry import get_writer
 
-
-class RichProgress:
-    """Rich progress bars for the driver's stages."""
-
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-        self.tasks: dict[str, TaskID] = {}
-
-    def stage(self, name: str, total: int | None = None) -> None:
-        if name not in self.tasks:
-            self.tasks[name] = self.progress.add_task(name, total=total)
-        else:
-            self.progress.update(self.tasks[name], total=total)
-
-    def advance(self, name: str, n: int = 1) -> None:
-        if name not in self.tasks:
-            self.stage(name)
-        self.progress.advance(self.tasks[name], n)
+INTERRUPTED_EXIT = 130      # 128 + SIGINT, what a shell reports for Ctrl-C
 
 
 def parse_platforms(value: str) -> list[Platform]:
@@ -125,11 +108,18 @@ def run(
                          audit_redact=settings.audit_redact, audit_retention_days=settings.audit_retention_days,
                          audit_anchor=project / ".adloom" / "audit.anchor.json", project_dir=project,
                          cache_dir=project / ".adloom" / "cache" / "embeddings")
-    columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as bars:
-        result = asyncio.run(run_pipeline(
-            folder, factory=factory, writer=the_writer, campaign=campaign, out_root=out or settings.out_dir,
-            options=options, progress=RichProgress(bars), render_assets=render_step))
+    begun: list[str] = []       # the run id, once the store has it
+    try:
+        with progress_for(console) as progress:
+            result = asyncio.run(run_pipeline(
+                folder, factory=factory, writer=the_writer, campaign=campaign, out_root=out or settings.out_dir,
+                options=options, progress=progress, render_assets=render_step,
+                on_start=lambda run_id, _out: begun.append(run_id)))
+    except KeyboardInterrupt:       # Ctrl-C: the driver has marked the run; one line, the shell's exit code
+        what = (f"run {begun[-1]} is marked interrupted; run the same command again to finish it (finished "
+                f"concepts and assets are kept)" if begun else "the run had not started; nothing to resume")
+        err_console.print(f"interrupted: {escape(what)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(INTERRUPTED_EXIT) from None
     print_summary(result)
 
 

@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from adloom.errors import RenderError
+from adloom.exports.atomic import write_text_atomic
 from adloom.naming import ad_name
+from adloom.pipeline.render_journal import MANIFEST, RenderJournal, concept_digest, job_key
 from adloom.platforms import PLACEMENTS, Placement, Platform
 from adloom.render.base import AdText, AssetKind, Generator, RenderRequest, RenderResult
 from adloom.render.layouts import TEMPLATES
@@ -301,9 +303,24 @@ async def assets(concepts: list[Concept], brand: BrandObject, out_dir: Path, *, 
     cpu, video_slot = asyncio.Semaphore(max(1, concurrency)), asyncio.Semaphore(1)
     background = gens.get("background")
     bg_cache: dict[tuple[str, str], asyncio.Task[RenderResult]] = {}
+    journal = RenderJournal(assets_dir)     # files an interrupted attempt at this run already finished
+    digests = {c.id: concept_digest(c) for c in approved}
+    keys: dict[str, str] = {}               # asset id -> its job key, kept in the manifest
 
     async def run(job: _Job) -> None:
         nonlocal done
+        key = job_key(f"{type(job.generator).__name__}:{job.generator.id}", job.kind, job.slot, job.hook_id,
+                      job.request.model_dump_json(exclude={"concept"}), digests[job.concept.id])
+        finished = journal.reusable(key, out_dir)
+        if finished is not None:
+            outcome.assets.append(finished[0])
+            keys[finished[0].id] = key
+            if finished[1]:
+                outcome.findings[finished[0].id] = finished[1]
+            done += 1
+            if progress is not None:
+                progress(done, total, job.request.out_stem.name)
+            return
         gate = video_slot if job.kind == "video" else cpu
         async with gate:
             try:
@@ -321,13 +338,19 @@ async def assets(concepts: list[Concept], brand: BrandObject, out_dir: Path, *, 
                 outcome.assets.append(asset)
                 if result.findings:
                     outcome.findings[asset.id] = result.findings
+                journal.record(key, asset, result.findings)
+                keys[asset.id] = key
         done += 1
         if progress is not None:
             progress(done, total, job.request.out_stem.name)
 
-    await asyncio.gather(*(run(job) for job in jobs))
+    try:
+        await asyncio.gather(*(run(job) for job in jobs))
+    finally:
+        journal.close(completed=False)
     outcome.assets.sort(key=lambda a: a.path)
-    _write_manifest(assets_dir / "manifest.json", outcome)
+    _write_manifest(assets_dir / MANIFEST, outcome, keys)
+    journal.close(completed=True)
     return outcome
 
 
@@ -340,11 +363,13 @@ def _failure(job: _Job, exc: BaseException, prefix: str = "") -> RenderFailure:
     return RenderFailure(job.concept.id, job.slot, job.kind, prefix + message, type(exc).__name__, retryable)
 
 
-def _write_manifest(path: Path, outcome: RenderOutcome) -> None:
-    """Every file with its hash, plus failures and findings, next to the files themselves."""
+def _write_manifest(path: Path, outcome: RenderOutcome, keys: Mapping[str, str]) -> None:
+    """Every file with its hash, plus failures and findings, next to the files themselves; ``keys`` (what
+    each file was made from) let a rerun into this folder reuse them."""
     data = {
+        "keys": dict(keys),
         "assets": [a.model_dump(mode="json") for a in outcome.assets],
         "errors": [e.__dict__ for e in outcome.errors],
         "findings": {k: [f.model_dump(mode="json") for f in v] for k, v in outcome.findings.items()},
     }
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False))

@@ -49,6 +49,7 @@ from adloom.platforms import Platform
 from adloom.store import brands as brand_store
 from adloom.store import concepts as concept_store
 from adloom.store import patterns as pattern_store
+from adloom.store import runs as run_store
 from adloom.store.db import transaction
 from adloom.types import (
     Asset,
@@ -142,16 +143,39 @@ class _Timer:
             self.summary.stage_seconds[stage] = round(time.perf_counter() - start, 4)
 
 
+@dataclass
+class _Live:
+    """The run as the store knows it, for whoever must close it: set once its row is written."""
+
+    on_start: Callable[[str, Path], None] | None = None
+    run_id: str | None = None
+
+    def started(self, run_id: str, out_dir: Path) -> None:
+        self.run_id = run_id
+        if self.on_start is not None:
+            self.on_start(run_id, out_dir)
+
+
 async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, campaign: Campaign,
               out_root: Path, options: RunOptions | None = None, progress: Progress | None = None,
-              render_assets: RenderFn | None = None) -> RunResult:
+              render_assets: RenderFn | None = None,
+              on_start: Callable[[str, Path], None] | None = None) -> RunResult:
+    """``on_start`` hears the run id and its output folder once the run is recorded (a resumed run keeps both).
+
+    Cancelled (Ctrl-C) or interrupted, the run is marked ``interrupted`` and the cancellation goes on; the
+    next run of the same inputs resumes it under the same id, keeping every finished concept and asset."""
+    live = _Live(on_start)
     with frozen_heap():
         files = FilesBehind()
         held = HeldRows(factory)    # the model calls' records and cache rows, written between replies
         try:
             return await _run(folder, factory=factory, writer=writer, campaign=campaign, out_root=out_root,
                               options=options, progress=progress, render_assets=render_assets, files=files,
-                              held=held)
+                              held=held, live=live)
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            if live.run_id is not None:
+                _mark_interrupted(factory, live.run_id)
+            raise
         finally:
             try:
                 held.write()
@@ -161,14 +185,15 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
 
 async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, campaign: Campaign,
                out_root: Path, options: RunOptions | None, progress: Progress | None,
-               render_assets: RenderFn | None, files: FilesBehind, held: HeldRows) -> RunResult:
+               render_assets: RenderFn | None, files: FilesBehind, held: HeldRows, live: _Live) -> RunResult:
     options = options or RunOptions()
     progress = progress or NoProgress()
     audit = AuditLog(factory, redact=DEFAULT_REDACTOR if options.audit_redact else None)
     started = datetime.now(UTC)
     run_id = f"{started:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
-    writer = wrap(writer, factory=factory, run_id=run_id, prices=options.prices, rpm=options.writer_rpm,
-                  tpm=options.writer_tpm, retries=options.writer_retries, cache=not writer.offline, held=held)
+    wrap_for = partial(wrap, writer, factory=factory, prices=options.prices, rpm=options.writer_rpm,
+                       tpm=options.writer_tpm, retries=options.writer_retries, cache=not writer.offline, held=held)
+    writer = wrap_for(run_id=run_id)
 
     progress.stage("ingest")
     ingested = await ingest.documents(folder, fetch=options.fetch)
@@ -221,6 +246,12 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
     with transaction(factory) as session:
         summary.fingerprint = _fingerprint(version, campaign, options, writer, patterns, policy.version)
         earlier = None if options.force else concept_store.reusable_run(session, brand.slug, summary.fingerprint)
+        resumed = (None if earlier is not None or options.force
+                   else run_store.interrupted_run(session, brand.slug, summary.fingerprint))
+    if resumed is not None:     # these inputs' interrupted run: finished under its own id, in its own folder
+        run_id = summary.run_id = resumed.id
+        writer = wrap_for(run_id=run_id)
+    out_dir = Path(resumed.out_dir) if resumed is not None else out_root / brand.slug / run_id
 
     def record_start() -> None:
         """The brand version and the start (or reuse) of the run; for a model writer, stored while the
@@ -232,10 +263,15 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
             if earlier is not None:
                 audit.append_in(session, kinds.RUN_REUSED, earlier.run_id, "system",
                                 {"fingerprint": summary.fingerprint})
+            elif resumed is not None:
+                run_store.mark_resumed(session, run_id)
+                audit.append_in(session, kinds.RUN_RESUMED, run_id, "system", {"fingerprint": summary.fingerprint})
             else:
-                concept_store.start_run(session, summary, str(out_root / brand.slug / run_id))
+                concept_store.start_run(session, summary, str(out_dir))
                 audit.append_in(session, kinds.RUN_STARTED, run_id, "system",
                                 {"brand_version": version, "writer": writer.id, "campaign": campaign.model_dump()})
+        if earlier is None:
+            live.started(run_id, out_dir)
 
     jobs: list[Callable[[], object]] = [] if to_save is None else [partial(files.submit, write_brand, folder, to_save)]
     if earlier is not None:
@@ -244,7 +280,6 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
         warm_pool.shutdown(wait=False)
         _finish_audit(factory, options)
         return _reused(factory, earlier, brand, summary.warnings)
-    out_dir = out_root / brand.slug / run_id
 
     with timer("angles"):   # the angle pick (a model call for model writers) overlaps with the warm-up
         picking = angles_stage.chosen_angles(brand, patterns, n=options.n_angles, writer=writer)
@@ -391,6 +426,13 @@ def _reused(factory: sessionmaker[Session], earlier: RunSummary, brand: BrandObj
     summary = earlier.model_copy(update={"reused_run": earlier.run_id, "warnings": warnings})
     outputs = {k: Path(v) for k, v in earlier.outputs.items()}
     return RunResult(summary, outputs["report"].parent, brand, concepts, verdicts, outputs)
+
+
+def _mark_interrupted(factory: sessionmaker[Session], run_id: str) -> None:
+    """Best effort on the way out of a Ctrl-C: the run row says interrupted, the chain says when."""
+    with suppress(Exception), transaction(factory) as session:
+        if run_store.mark_interrupted(session, run_id):
+            AuditLog(factory).append_in(session, kinds.RUN_INTERRUPTED, run_id, "system", {})
 
 
 def _finish_audit(factory: sessionmaker[Session], options: RunOptions) -> None:

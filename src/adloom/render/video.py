@@ -63,6 +63,10 @@ async def run_ffmpeg(exe: str, args: list[str], timeout: float) -> str:
         proc.kill()
         await proc.wait()
         raise GeneratorTimeout(f"ffmpeg took longer than {timeout:g} s") from exc
+    except asyncio.CancelledError:     # the run was interrupted: no encoder left writing behind it
+        if proc.returncode is None:
+            proc.kill()
+        raise
     text = err.decode(errors="replace")
     if proc.returncode != 0:
         tail = " | ".join(text.strip().splitlines()[-3:])
