@@ -36,6 +36,8 @@ def load(cache_dir: Path, key: str) -> IngestResult | None:
 
 
 def save(cache_dir: Path, key: str, result: IngestResult) -> None:
+    if not result.documents:
+        return      # a skipped file is not remembered: the reason may go away (an extra installed, say)
     data = {"documents": [d.model_dump(mode="json") for d in result.documents],
             "warnings": [w.model_dump(mode="json") for w in result.warnings], "flagged": result.flagged}
     try:

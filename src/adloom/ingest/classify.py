@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from adloom.ingest.audio import AUDIO_SUFFIXES
 from adloom.ingest.forms import FORM_SUFFIXES, read_form
 from adloom.ingest.html import read_html_file
 from adloom.ingest.pdf import read_pdf
@@ -71,7 +72,7 @@ def _by_area(area: str, name: str, suffix: str) -> Reader | None:
             _doc_html if suffix in HTML_SUFFIXES else None)
     if area == "personas" and suffix in (".yaml", ".yml"):
         return read_personas
-    if area == "transcripts" and (suffix in TRANSCRIPT_SUFFIXES or suffix == ".txt"):
+    if area == "transcripts" and (suffix in TRANSCRIPT_SUFFIXES or suffix == ".txt" or suffix in AUDIO_SUFFIXES):
         return read_transcript
     return None
 

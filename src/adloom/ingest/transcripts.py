@@ -1,4 +1,5 @@
 """Call transcripts: WebVTT, SubRip, or plain ``Speaker: text`` lines; one Document per speaker turn.
+Recordings (wav, mp3, m4a, mp4, webm) are transcribed first (``ingest.audio``, the ``audio`` extra).
 
 A cue with a broken timestamp is skipped with a warning naming its line; the rest of the file is kept,
 because one bad cue in a long call should not cost the whole call.
@@ -10,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from adloom.ingest.audio import AUDIO_SUFFIXES, read_audio
 from adloom.ingest.decode import free_text
 from adloom.ingest.result import IngestResult, make_document
 from adloom.types import Document, IngestWarning, Provenance
@@ -32,6 +34,8 @@ class Turn:
 
 
 def read_transcript(raw: bytes, relpath: str) -> IngestResult:
+    if PurePosixPath(relpath).suffix.lower() in AUDIO_SUFFIXES:      # a recorded call: transcribed offline
+        return read_audio(raw, relpath)
     text = free_text(raw, relpath, "a transcript")
     if isinstance(text, IngestResult):
         return text

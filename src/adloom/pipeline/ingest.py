@@ -20,7 +20,8 @@ from adloom.types import Document
 MAX_FILE_BYTES = 50_000_000
 FETCH_CACHE = Path(".adloom") / "cache" / "pages"
 READ_CACHE = Path(".adloom") / "cache" / "docs"
-CACHED_READERS = {"read_html_file", "read_pdf"}    # extraction worth caching; the other readers are cheap
+# extraction worth caching (transcripts: a recorded call takes seconds to transcribe); the others are cheap
+CACHED_READERS = {"read_html_file", "read_pdf", "read_transcript"}
 
 
 async def documents(folder: Path, *, fetch: FetchOptions | None = None) -> IngestResult:
