@@ -14,6 +14,7 @@ from adloom.render import text as textfit
 from adloom.render.base import Box, RenderRequest
 from adloom.render.colour import AA_BODY, RGB, contrast_ratio, ensure_contrast, parse_colour
 from adloom.render.fonts import FontChoice, choose
+from adloom.render.photos import brand_photos, photo_for
 from adloom.types import BrandKit
 
 DEFAULT_COLOURS: dict[str, str] = BrandKit().colors
@@ -208,6 +209,14 @@ def usable_photo(path: Path | None, problems: list[str]) -> Path | None:
     return path
 
 
+def _brand_photo(request: RenderRequest) -> Path | None:
+    """A photo from the brand folder's assets/ when the request brings none (``options["brand_photos"]``
+    False turns this off); keyed by the output's name, so each hook's image may get a different one."""
+    if request.options.get("brand_photos", True) is False:
+        return None
+    return photo_for(request.out_stem.name, brand_photos(request.asset_dir, request.brand_kit))
+
+
 def new_ctx(request: RenderRequest, size: tuple[int, int] | None = None) -> Ctx:
     problems: list[str] = []
     colours, colour_problems = palette(request.brand_kit.colors)
@@ -215,7 +224,7 @@ def new_ctx(request: RenderRequest, size: tuple[int, int] | None = None) -> Ctx:
     fonts = choose(request.brand_kit.fonts, request.asset_dir)
     problems += fonts.problems
     logo = load_logo(request, problems)
-    photo = usable_photo(request.background_path, problems)
+    photo = usable_photo(request.background_path or _brand_photo(request), problems)
     w, h = size or (request.placement.width, request.placement.height)
     img = Image.new("RGB", (w, h), colours.background)
     return Ctx(img, request.placement, colours, fonts, logo, photo, problems=problems)

@@ -83,8 +83,10 @@ def hero(ctx: Ctx, text: AdText) -> None:
     c = ctx.colours
     if ctx.photo is not None:
         ctx.img.paste(cover(ctx.photo, (w, h)), (0, 0))
+        # the photo stays visible: a scrim light at the top, deep behind the words lower down
         scrim = Image.new("RGB", (w, h), darken(c.primary, 0.25))
-        ctx.img = Image.blend(ctx.img, scrim, 0.78)
+        mask = Image.linear_gradient("L").resize((w, h)).point(lambda v: 110 + v * 110 // 255)
+        ctx.img = Image.composite(scrim, ctx.img, mask)
     else:
         ctx.img.paste(c.primary, (0, 0, w, h))
         # a soft accent disc off the top-right corner: brand colour without touching the text area
@@ -105,13 +107,15 @@ def split(ctx: Ctx, text: AdText) -> None:
     c = ctx.colours
     u = ctx.unit
     ctx.img.paste(c.background, (0, 0, w, h))
+    # with neither a photo nor a logo to show, the panel closes up to a band instead of an empty block
+    share = 0.42 if ctx.photo is not None or ctx.logo is not None else 0.12
     if _is_landscape(ctx):
-        panel: Box = (0, 0, int(w * 0.42), h)
+        panel: Box = (0, 0, int(w * share), h)
         text_area = (panel[2] + 6 * u, 8 * u, w - 6 * u, h - 8 * u)
         stripe: Box = (panel[2] - u, 0, panel[2] + u, h)
     else:
         usable = h - ctx.placement.safe_top - ctx.placement.safe_bottom
-        panel = (0, 0, w, ctx.placement.safe_top + int(usable * 0.40))
+        panel = (0, 0, w, ctx.placement.safe_top + int(usable * (share - 0.02)))
         safe = ctx.safe_area(7 * u)
         text_area = (safe[0], panel[3] + 6 * u, safe[2], safe[3])
         stripe = (0, panel[3] - u, w, panel[3] + u)
@@ -143,6 +147,9 @@ def card(ctx: Ctx, text: AdText) -> None:
         ctx.img = gradient((w, h), mix(c.primary, c.accent, 0.25), darken(c.primary, 0.45)).copy()
     area = ctx.safe_area(6 * u)
     x0, y0, x1, y1 = area
+    if ctx.photo is not None and h >= 1.2 * w:   # on tall placements the card sits low: the photo shows above
+        y0 = y0 + int((y1 - y0) * 0.38)
+        area = (x0, y0, x1, y1)
     ctx.draw.rounded_rectangle(area, radius=4 * u, fill=c.background)
     ctx.draw.rectangle((x0 + 4 * u, y0, x1 - 4 * u, y0 + u), fill=c.accent)
     inner = (x0 + 6 * u, y0 + 6 * u, x1 - 6 * u, y1 - 6 * u)
