@@ -1,5 +1,6 @@
-from adloom.pipeline.dedupe import is_rewording, suppress_near_duplicates
-from adloom.types import Angle, Concept, ConceptDraft, Hook, MetaCopy, Script, Shot, UGCBrief
+from adloom.governance.structure import HOOKS_PER_CONCEPT
+from adloom.pipeline.dedupe import is_rewording, judged_again, suppress_near_duplicates, verdict_events
+from adloom.types import Angle, Concept, ConceptDraft, Hook, MetaCopy, Script, Shot, UGCBrief, Verdict
 
 
 def _concept(cid: str, texts: list[str]) -> Concept:
@@ -30,7 +31,7 @@ def test_later_duplicates_and_their_copy_are_dropped_first_wins() -> None:
                             "Meet the quiet one"])
     b = _concept("b" * 32, ["Tired of the morning stiffness?", "Still waking up sore?", "Recovery in ten minutes",
                             "A new Sunday ritual", "Stop guessing your recovery"])
-    out, dropped = suppress_near_duplicates([a, b])
+    out, dropped = suppress_near_duplicates([a, b], keep_min=3)
     assert dropped == 2
     assert out[0] == a
     kept = [h.text for h in out[1].draft.hooks]  # type: ignore[union-attr]
@@ -41,6 +42,35 @@ def test_later_duplicates_and_their_copy_are_dropped_first_wins() -> None:
 def test_script_hooks_are_protected_and_minimum_kept() -> None:
     a = _concept("a" * 32, ["one two three", "four five six", "seven eight nine"])
     b = _concept("b" * 32, ["one two three", "four five six", "seven eight nine"])
-    out, dropped = suppress_near_duplicates([a, b])
+    out, dropped = suppress_near_duplicates([a, b], keep_min=3)
     assert dropped == 0      # h1 protected by the script, and 3 is the floor
     assert len(out[1].draft.hooks) == 3  # type: ignore[union-attr]
+
+
+def test_by_default_a_concept_keeps_the_hook_count_governance_asks_for() -> None:
+    texts = ["Still waking up sore?", "Recovery in ten minutes", "Your legs deserve better", "Meet the quiet one",
+             "A new Sunday ritual", "Stop guessing your recovery", "Tired of the morning stiffness?"]
+    a = _concept("a" * 32, texts)
+    five = _concept("b" * 32, ["Fresh opener one", *texts[1:5]])            # 4 duplicates, 5 hooks
+    seven = _concept("c" * 32, ["Fresh opener two", "Another fresh one", *texts[1:6]])   # 5 duplicates, 7 hooks
+    out, dropped = suppress_near_duplicates([a, five, seven])
+    assert out[1] is five                                                   # at the minimum: untouched
+    assert len(out[2].draft.hooks) == HOOKS_PER_CONCEPT == 5 and dropped == 2  # type: ignore[union-attr]
+
+
+async def test_what_dedupe_changed_is_judged_again_and_follows_the_verdict() -> None:
+    a = _concept("a" * 32, ["Still waking up sore?", "Recovery in ten minutes"])
+    b = _concept("b" * 32, ["Brand new opener", "Recovery in ten minutes", "Third one here"])
+    out, _ = suppress_near_duplicates([a, b], keep_min=2)
+    judged: list[str] = []
+
+    async def check(concept: Concept) -> Verdict:
+        judged.append(concept.id)
+        assert [h.id for h in concept.draft.hooks] == ["h1", "h3"]  # type: ignore[union-attr]  # as it ships
+        return Verdict(concept_id=concept.id, attempt=concept.attempt, route="review")
+
+    final, verdicts = await judged_again(out, {a.id: a, b.id: b}, check)
+    assert judged == [b.id] and final[0] is a                 # the unchanged one is not judged again
+    assert final[1].status == "review" and verdicts[b.id].route == "review"
+    [event] = verdict_events(verdicts.values())
+    assert (event.kind, event.subject, event.payload["after"]) == ("verdict.recorded", b.id, "dedupe")  # type: ignore[index]

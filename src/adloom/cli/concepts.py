@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from adloom.cli.common import ProjectOpt, cli_errors, console, store_for
+from adloom.cli.common import BrandOpt, ProjectOpt, chosen_run, cli_errors, console, existing_store
 from adloom.errors import NotFound
 from adloom.governance.embeddings import default_embedder
 from adloom.governance.governor import Governor
@@ -31,11 +31,12 @@ app = typer.Typer(no_args_is_help=True)
 def list_concepts(
     run_id: str = typer.Option(None, "--run", help="Run id (default: the latest finished run)."),
     status: str = typer.Option(None, "--status", help="approved | review | rejected | failed"),
+    brand: str = BrandOpt,
     project: Path = ProjectOpt,
 ) -> None:
     """Concepts of a run: id, angle, segment, status, attempts, first hook."""
-    with transaction(store_for(project)) as session:
-        row = concept_store.run_or_latest(session, run_id)
+    with transaction(existing_store(project)) as session:
+        row = chosen_run(session, run_id, brand)
         concepts = concept_store.run_concepts(session, row.id)
     table = Table(title=f"run {row.id}")
     for col in ("id", "angle", "segment", "status", "attempts", "first hook"):
@@ -56,7 +57,7 @@ def show(
     project: Path = ProjectOpt,
 ) -> None:
     """One concept in full: hooks, copy per platform, scripts, brief, and every verdict."""
-    with transaction(store_for(project)) as session:
+    with transaction(existing_store(project)) as session:
         concept = concept_store.find_concept(session, concept_id)
         verdicts = concept_store.verdicts_for(session, [concept.id])[concept.id]
     if as_json:
@@ -89,6 +90,7 @@ def show(
 def recheck(
     run_id: str = typer.Option(None, "--run", help="Run id (default: the latest finished run)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (one per core is fastest)."),
+    brand_slug: str = BrandOpt,
     project: Path = ProjectOpt,
 ) -> None:
     """Judge a run's stored concepts again under today's packs and policies; show whose route would change.
@@ -96,8 +98,8 @@ def recheck(
     Read-only: nothing is stored. The question it answers after a rule pack or policy update: which of the
     creatives already made (and maybe live) would now be routed differently, and why.
     """
-    with transaction(store_for(project)) as session:
-        row = concept_store.run_or_latest(session, run_id)
+    with transaction(existing_store(project)) as session:
+        row = chosen_run(session, run_id, brand_slug)
         summary = RunSummary.model_validate(row.summary)
         brand = brand_store.get_version(session, row.brand_version)
         concepts = [c for c in concept_store.run_concepts(session, row.id) if c.draft is not None]

@@ -13,7 +13,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from adloom import yamlutil
-from adloom.cli.common import ProjectOpt, cli_errors, console, err_console, store_for
+from adloom.cli.common import (
+    BrandOpt,
+    ProjectOpt,
+    chosen_run,
+    cli_errors,
+    console,
+    err_console,
+    existing_store,
+    store_for,
+)
 from adloom.cli.progress import progress_for
 from adloom.errors import BrandInputError, ConfigError
 from adloom.governance.packs import PackSet, load_packs
@@ -163,12 +172,13 @@ def print_summary(result: RunResult) -> None:
 def export(
     run_id: str = typer.Option(None, "--run", help="Run id (default: the latest finished run)."),
     out: Path = typer.Option(None, "--out", help="Folder to write into (default: the run's own folder)."),
+    brand_slug: str = BrandOpt,
     project: Path = ProjectOpt,
 ) -> None:
     """Write a stored run's report, concepts.jsonl and bulk CSVs again (e.g. after brand or review edits)."""
-    factory = store_for(project)
+    factory = existing_store(project)
     with transaction(factory) as session:
-        row = concept_store.run_or_latest(session, run_id)
+        row = chosen_run(session, run_id, brand_slug)
         summary = RunSummary.model_validate(row.summary)
         concepts = concept_store.run_concepts(session, row.id)
         verdicts = concept_store.verdicts_for(session, [c.id for c in concepts])

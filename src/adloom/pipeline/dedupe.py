@@ -2,13 +2,22 @@
 
 Within a concept the writer already keeps hooks distinct; across concepts (same angle, different
 segments) templates can converge. Order is the driver's deterministic order, so the first wins.
+
+Governance judges what ships: suppression never takes a concept below the hook count governance asks for
+(``governance.structure.HOOKS_PER_CONCEPT``), and every concept it changes is judged again as it now stands
+(``judged_again``), so the stored verdict is the verdict of the shipped copy and ``adloom concepts recheck``
+right after a run finds nothing new.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+
 from rapidfuzz import fuzz, utils
 
-from adloom.types import Concept
+from adloom.audit import NewEvent, kinds
+from adloom.governance.structure import HOOKS_PER_CONCEPT
+from adloom.types import Concept, ConceptStatus, Route, Verdict
 
 # Across concepts the same pain phrase legitimately recurs under different frames ("The truth about X" vs
 # "Doing nothing about X?"), which a subset-tolerant token-set ratio would call duplicates. A rewording
@@ -20,8 +29,15 @@ def is_rewording(a: str, b: str, threshold: float = REWORDING) -> bool:
     return bool(fuzz.token_sort_ratio(a, b, processor=utils.default_process, score_cutoff=threshold))
 
 
-def suppress_near_duplicates(concepts: list[Concept], *, keep_min: int = 3) -> tuple[list[Concept], int]:
-    """Drop later near-duplicate hooks (and their per-hook copy); a concept always keeps ``keep_min``."""
+# after the writing is over, a verdict that asks for a rewrite goes to a person instead
+_STATUS: dict[Route, ConceptStatus] = {"approve": "approved", "review": "review", "reject": "rejected",
+                                       "regenerate": "review"}
+
+
+def suppress_near_duplicates(concepts: list[Concept], *,
+                             keep_min: int = HOOKS_PER_CONCEPT) -> tuple[list[Concept], int]:
+    """Drop later near-duplicate hooks (and their per-hook copy); a concept always keeps ``keep_min``
+    (by default the governed minimum, so a concept governance passed is never cut below it)."""
     seen: list[str] = []
     out: list[Concept] = []
     dropped = 0
@@ -47,3 +63,26 @@ def suppress_near_duplicates(concepts: list[Concept], *, keep_min: int = 3) -> t
         })
         out.append(concept.model_copy(update={"draft": draft}))
     return out, dropped
+
+
+async def judged_again(concepts: list[Concept], before: Mapping[str, Concept],
+                       check: Callable[[Concept], Awaitable[Verdict]]) -> tuple[list[Concept], dict[str, Verdict]]:
+    """Each concept suppression changed (not the very object in ``before``), judged again by ``check``; its
+    status follows the new verdict. Returns the concepts and the new verdicts by concept id."""
+    out: list[Concept] = []
+    verdicts: dict[str, Verdict] = {}
+    for concept in concepts:
+        if concept.draft is None or concept is before.get(concept.id):
+            out.append(concept)
+            continue
+        verdict = await check(concept)
+        verdicts[concept.id] = verdict
+        out.append(concept.model_copy(update={"status": _STATUS[verdict.route]}))
+    return out, verdicts
+
+
+def verdict_events(verdicts: Iterable[Verdict]) -> list[NewEvent]:
+    """The chain's record of each judgement after suppression, like any other verdict's."""
+    return [NewEvent(kinds.VERDICT_RECORDED, v.concept_id, "governance", {
+        "attempt": v.attempt, "route": v.route, "checks": v.checks, "scores": v.scores, "after": "dedupe",
+        "findings": [f.model_dump(mode="json") for f in v.findings]}) for v in verdicts]

@@ -338,17 +338,21 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
         held.write()
 
     (await loading[0]).save()
-    with timer("dedupe"):
+    as_stored = {u.concept.id: u.concept for u in units}
+    with timer("dedupe"):   # governance judges what ships: a concept dedupe changed is judged again
         concepts, summary.suppressed_duplicates = dedupe.suppress_near_duplicates([u.concept for u in units])
+        concepts, rejudged = await dedupe.judged_again(concepts, as_stored, check)
     if options.verify_writer is not None:
         with timer("verify"):
             concepts = await _second_opinions(concepts, brand, campaign, options.verify_writer, factory, run_id,
                                               audit)
-    as_stored = {u.concept.id: u.concept for u in units}
     with transaction(factory) as session:
         for concept in concepts:
-            if concept is not as_stored.get(concept.id):    # changed since it was stored: dedupe, verify
+            if concept.id in rejudged:
+                concept_store.save_concept(session, concept, [rejudged[concept.id]])
+            elif concept is not as_stored.get(concept.id):    # changed since it was stored: verify
                 concept_store.update_concept_payload(session, concept)
+        audit.append_many_in(session, dedupe.verdict_events(rejudged.values()))
         verdicts = concept_store.verdicts_for(session, [c.id for c in concepts])
 
     assets: dict[str, list[Asset]] = {}
