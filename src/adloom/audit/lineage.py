@@ -213,7 +213,7 @@ def _summarise(lin: Lineage) -> Lineage:
                                  "scores": p.get("scores")})
         elif e.kind in (kinds.BRAND_CLAIM_APPROVED, kinds.REVIEW_DECIDED):
             lin.approvals.append({"kind": e.kind, "by": e.actor, "ts": e.ts,
-                                  **{k: p[k] for k in ("claim", "decision", "rationale") if k in p}})
+                                  **{k: p[k] for k in ("claim", "decision", "rationale", "seconds") if k in p}})
         elif e.kind == kinds.ASSET_RENDERED:
             lin.assets.append({k: p.get(k) for k in ("asset_id", "path", "sha256")})
         elif e.kind == kinds.PERFORMANCE_IMPORTED:
@@ -243,6 +243,8 @@ def render_text(lin: Lineage) -> str:
         lines.extend(f"    rule fired: {rule}" for rule in ver["rules_fired"])
     for app in lin.approvals:
         what = app.get("decision") or app.get("claim") or ""
+        if app.get("rationale"):           # a reviewer's reason (review.decided)
+            what += f": {app['rationale']}"
         lines.append(f"  {app['kind']} by {app['by']} at {app['ts']} {what}".rstrip())
     for asset in lin.assets:
         lines.append(f"  asset {asset['asset_id']}: {asset['path']} sha256 {str(asset['sha256'])[:16]}")

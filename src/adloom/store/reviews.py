@@ -180,16 +180,16 @@ def apply_decision(session: Session, item: ReviewItemRow, *, reviewer: str, deci
     if row is None:
         raise NotFound(f"no concept '{item.concept_id}'")
     now = _now()
-    current = concept or Concept.model_validate(row.payload)
+    if concept is not None:          # an edit: the re-governed concept replaces the stored one
+        row.status, row.attempts, row.payload = concept.status, concept.attempt, concept.model_dump(mode="json")
     if decision in ("approve", "reject"):
-        current = current.model_copy(update={"status": "approved" if decision == "approve" else "rejected"})
-        item.state = "approved" if decision == "approve" else "rejected"
-        item.decided_at, item.decided_by = now, reviewer
+        status = "approved" if decision == "approve" else "rejected"
+        row.status, row.payload = status, {**row.payload, "status": status}   # the payload stays a valid Concept
+        item.state, item.decided_at, item.decided_by = status, now, reviewer
     elif decision == "escalate":
         item.state = "escalated"
-    elif decision == "edit" and current.status == "approved":
+    elif decision == "edit" and row.status == "approved":
         item.state, item.decided_at, item.decided_by = "approved", now, reviewer
-    row.status, row.attempts, row.payload = current.status, current.attempt, current.model_dump(mode="json")
     record = ReviewDecisionRow(concept_id=item.concept_id, reviewer=reviewer, decision=decision,
                                rationale=rationale, phrase=phrase or None, seconds=seconds,
                                queued_at=item.queued_at, created_at=now, before=before, after=after)
