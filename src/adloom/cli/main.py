@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import typer
 
-from adloom.cli import audit, brand, check, common, concepts, init, policy, run, schema
-from adloom.cli import review, serve, token, user
-from adloom.cli import feedback, insights
+from adloom.cli import (
+    audit,
+    brand,
+    check,
+    common,
+    concepts,
+    feedback,
+    init,
+    insights,
+    policy,
+    review,
+    run,
+    schema,
+    serve,
+    token,
+    user,
+)
 
 app = typer.Typer(name="adloom", help="Creative strategy engine: brand folder in, governed ad creatives out.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
