@@ -38,8 +38,9 @@ def render(request: Request, who: Principal, name: str, ctx: dict[str, Any], sta
         request, name, {"who": who, "csrf": who.csrf or "", **ctx}, status_code=status)
 
 
-def sync(request: Request, every: float = 2.0) -> None:
-    """Bring concepts routed to review by any process into the queue, at most every ``every`` seconds."""
+def sync(request: Request, every: float = 15.0) -> None:
+    """Bring concepts routed to review by any process into the queue, at most every ``every`` seconds (the
+    scan for new ones costs tens of milliseconds on a large store, so not on every page)."""
     state = request.app.state
     if time.monotonic() - state.queue_synced_at < every:
         return

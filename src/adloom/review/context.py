@@ -132,5 +132,5 @@ def item_context(session: Session, concept_id: str) -> ItemContext:
                     "brand_version": concept.brand_version, "run": item.run_id, "attempt": concept.attempt},
         assets=[a for a in (run_summary.assets if run_summary else []) if a.concept_id == concept_id],
         decisions=review_store.decisions_for(session, concept_id),
-        similar=max(0, len(review_store.group_members(session, item.group_key)) - 1),
+        similar=review_store.count_group(session, item.group_key, exclude=concept_id),
         other_findings=[(i, f) for i, f in enumerate(findings) if i not in shown])

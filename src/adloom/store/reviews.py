@@ -165,6 +165,13 @@ def group_members(session: Session, key: str, states: Sequence[str] = OPEN_STATE
                                 .order_by(ReviewItemRow.risk.desc(), ReviewItemRow.concept_id)))
 
 
+def count_group(session: Session, key: str, *, exclude: str) -> int:
+    """Other open items with the same group key."""
+    return int(session.scalar(select(func.count()).select_from(ReviewItemRow).where(
+        ReviewItemRow.group_key == key, ReviewItemRow.state.in_(list(OPEN_STATES)),
+        ReviewItemRow.concept_id != exclude)) or 0)
+
+
 def apply_decision(session: Session, item: ReviewItemRow, *, reviewer: str, decision: str, rationale: str,
                    seconds: float | None, phrase: str | None = None, concept: Concept | None = None,
                    before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> ReviewDecisionRow:
