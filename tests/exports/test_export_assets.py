@@ -65,6 +65,7 @@ async def test_every_row_of_every_platform_names_its_own_hooks_asset(rendered: R
         assert asset.concept_id.startswith(name.concept)
         info = await probe(assets_dir / video)     # the file itself, not what we recorded about it
         assert (info.width, info.height) == (1080, 1920) and info.video_codec == "h264"
+        assert abs(info.duration - 15.0) < 0.1 and info.audio_codec == "aac"    # opening + shared body, whole
         seen_videos.add(video)
     assert len(seen_videos) == len(tiktok)       # no two hooks share a video
 

@@ -188,7 +188,10 @@ class AnimaticGenerator(Generator):
         """The body after ``opening``, encoded once for every request that draws it the same way."""
         key = content_hash({
             "placement": dataclasses.asdict(request.placement), "kit": request.brand_kit.model_dump(mode="json"),
-            "brand": request.brand_name, "assets": str(request.asset_dir), "text": request.text.model_dump(),
+            "brand": request.brand_name, "assets": str(request.asset_dir), "options": repr(request.options),
+            "background": str(request.background_path),
+            # the end card's words: its caption, else the headline, and the CTA (the hook's headline is not there)
+            "end_card": [request.text.cta, "" if beats[-1].on_screen_text else request.text.headline],
             "beats": [b.model_dump(mode="json") for b in beats[1:]], "duration": duration, "opening": opening,
             "fps": fps, "preset": self.preset, "exe": exe}, length=32)
         if key not in self._bodies:
