@@ -77,6 +77,29 @@ async def bench_animatic(out: Path) -> dict[str, tuple[float, float]]:
     return times
 
 
+async def bench_hook_variants(out: Path, hooks: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """One 15 s script opened by ``hooks`` different hooks at 9:16, as TikTok's per-hook rows need: with the
+    body shared (one generator, the stage's way) beside a fresh generator per variant (every frame encoded)."""
+    from adloom.pipeline.render import hook_script
+    from adloom.types import Hook
+
+    concept = fake_concept()
+    script = concept.draft.scripts[0]  # type: ignore[union-attr]
+    variants = [hook_script(script, Hook(id=f"h{i}", text=f"Opening line number {i}?", first_visual="A face",
+                                         on_screen_caption=f"Caption {i}", rationale="r"))
+                for i in range(1, hooks + 1)]
+    figures = []
+    for shared in (True, False):
+        gen = AnimaticGenerator()
+        start, cpu = time.perf_counter(), _cpu()
+        for i, opened in enumerate(variants):
+            req = _request(out, i, "tiktok_infeed", kind="video", script=opened)
+            await (gen if shared else AnimaticGenerator()).generate(
+                req.model_copy(update={"out_stem": out / f"variant{i}_{shared}"}))
+        figures.append((time.perf_counter() - start, _cpu() - cpu))
+    return figures[0], figures[1]
+
+
 async def bench_full(out: Path, angles: int, segments: int) -> tuple[float, int, int]:
     angle_ids = ["pain-first", "social-proof", "curiosity", "outcome", "contrarian", "identity"][:angles]
     concepts = [fake_concept(a, f"segment-{s}", seed=f"{a}{s}") for a in angle_ids for s in range(segments)]
@@ -105,6 +128,9 @@ def main() -> None:
         print("animatic 15 s, 24 fps, " + voice + ": "
               + ", ".join(f"{k} {w:.2f} s wall / {c:.2f} CPU-s" for k, (w, c) in times.items())
               + "  (target <= 5 s)")
+        (sw, sc), (fw, fc) = asyncio.run(bench_hook_variants(root / "variants", 5))
+        print(f"5 hook variants of a 15 s 9:16 animatic: body shared {sw:.2f} s wall / {sc:.2f} CPU-s, "
+              f"each encoded whole {fw:.2f} s / {fc:.2f} CPU-s  (shared is {fc / sc:.2f}x less CPU)")
         cpu = _cpu()
         elapsed, n, errors = asyncio.run(bench_full(root / "full", args.angles, args.segments))
         cpu = _cpu() - cpu
