@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     verify_writer: str | None = None           # a second model that reviews approved concepts
     audit_redact: bool = True                  # emails, phones, card numbers out of audit payloads
     audit_retention_days: float | None = None  # drop payload bodies older than this; hashes stay
+    audit_key: Path | None = None              # Ed25519 key (`adloom audit keygen`) signing checkpoints; keep it
+    #                                            outside the store, where the database owner cannot read it
+    audit_witness: str | None = None           # a file signed checkpoints are appended to, or a URL they are POSTed to
     # feedback loop (`adloom feedback import`, `adloom insights`, the next run's allocation)
     feedback_metric: str = "ctr"               # the rate winners are ranked by: ctr, hook_rate, hold_rate, cvr …
     feedback_min_impressions: int = 1000       # an ad is judged only past both minimums

@@ -17,8 +17,9 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def project(db_url: str, monkeypatch: pytest.MonkeyPatch, log: AuditLog) -> str:
+def project(db_url: str, monkeypatch: pytest.MonkeyPatch, log: AuditLog, tmp_path: Path) -> str:
     monkeypatch.setenv("ADLOOM_DATABASE_URL", db_url)
+    monkeypatch.chdir(tmp_path)     # never the user's folder: its .adloom/ holds the demo's state
     filler(log, 3)
     seed_lineage(log)
     return db_url

@@ -25,7 +25,8 @@ from adloom.audit.log import read_head
 from adloom.errors import InputError
 from adloom.store.tables import AuditEventRow
 
-Problem = Literal["modified", "deleted", "inserted", "reordered", "truncated", "rewritten", "corrupt"]
+Problem = Literal["modified", "deleted", "inserted", "reordered", "truncated", "rewritten", "corrupt",
+                  "unguarded", "unanchored", "forged", "foreign"]     # the last four: see adloom.audit.trust
 # (seq, ts, kind, subject, actor, payload, payload_hash, prev_hash, hash)
 Row = tuple[int, str, str, str, str, dict[str, Any] | str | None, str, str, str]   # payload parsed or raw
 FindSeq = Callable[[str], int | None]
@@ -56,15 +57,31 @@ class VerifyReport(BaseModel):
     last_seq: int | None = None
     head_hash: str = GENESIS
     broken: Break | None = None
+    store_id: str | None = None              # the store's identity; anchors are keyed by it
+    anchor: str | None = None                # the anchor file the log was checked against
+    checkpoint_seq: int | None = None        # the latest checkpoint (anchor or witness) that vouches for the log
+    signed: bool = False                     # every checkpoint checked carried a valid signature
+    after_checkpoint: int | None = None      # events appended since that checkpoint: not yet vouched for
 
     def summary(self) -> str:
+        store = f" [store {self.store_id}]" if self.store_id else ""
         if self.broken:
-            return f"audit chain BROKEN at {self.broken}"
+            return f"audit chain BROKEN at {self.broken}{store}"
         if not self.events:
-            return "audit chain OK: no events"
+            return f"audit chain OK: no events{store}"
         pruned = f", {self.pruned} with pruned payloads" if self.pruned else ""
         return (f"audit chain OK: {self.events} events (seq {self.first_seq}..{self.last_seq}{pruned}), "
-                f"head {self.head_hash[:16]}")
+                f"head {self.head_hash[:16]}{store}{self._vouched()}")
+
+    def _vouched(self) -> str:
+        if self.store_id is None:
+            return ""
+        if self.checkpoint_seq is None:
+            return "; no anchor for this store yet (a run writes one)"
+        anchor = f"anchor {self.anchor}" if self.anchor else "witness"
+        signed = ", signed" if self.signed else ", unsigned"
+        since = f"; {self.after_checkpoint} event(s) since, not yet checkpointed" if self.after_checkpoint else ""
+        return f"; checked against {anchor} (seq {self.checkpoint_seq}{signed}){since}"
 
 
 class Anchor(BaseModel):

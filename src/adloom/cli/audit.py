@@ -14,9 +14,11 @@ from typing import NoReturn
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
+from adloom.audit.checkpoint import Checkpointer, generate_key, load_key
 from adloom.audit.export import export, verify_export
 from adloom.audit.lineage import lineages
-from adloom.audit.verify import VerifyReport, verify, write_anchor
+from adloom.audit.trust import strict_report, verify_trusted
+from adloom.audit.verify import VerifyReport
 from adloom.errors import AdloomError, InputError, NotFound
 from adloom.settings import Settings
 from adloom.store.db import open_store
@@ -49,34 +51,79 @@ def _report(report: VerifyReport, as_json: bool) -> None:
         raise typer.Exit(1)
 
 
+def anchor_dir(project: Path) -> Path:
+    """Where runs keep each store's anchor: PROJECT/.adloom/anchors/<store_id>.json."""
+    return project / ".adloom" / "anchors"
+
+
+def _store_dir(project: Path, settings: Settings) -> Path | None:
+    url = settings.store_url(project)
+    return Path(url.removeprefix("sqlite:///")).parent if url.startswith("sqlite:///") else None
+
+
+def checkpointer_for(project: Path, settings: Settings) -> Checkpointer:
+    """The checkpoint a run writes when it ends: keyed by store, signed and witnessed as settings say."""
+    key = load_key(settings.audit_key, store_dir=_store_dir(project, settings)) if settings.audit_key else None
+    return Checkpointer(anchor_dir(project), key=key, witness=settings.audit_witness)
+
+
 @app.command("verify")
 def verify_cmd(
     project: Path = ProjectOpt,
     export_dir: Path | None = typer.Option(None, "--export", help="Verify an export folder offline instead."),
     anchor: Path | None = typer.Option(None, "--anchor", help="Check the log against this anchor file "
-                                       "(default: PROJECT/.adloom/audit.anchor.json, which each run writes)."),
+                                       "(default: the store's own, PROJECT/.adloom/anchors/STORE_ID.json, "
+                                       "which each run writes)."),
+    witness: Path | None = typer.Option(None, "--witness", help="Also check every checkpoint of this store in "
+                                        "a witness file (default: ADLOOM_AUDIT_WITNESS when it is a file)."),
     update_anchor: bool = typer.Option(False, "--update-anchor",
-                                       help="After a clean verify, write the current head to --anchor."),
+                                       help="After a clean verify, write a checkpoint of the current head "
+                                            "(to --anchor, or the store's own anchor) and to the witness."),
+    strict: bool = typer.Option(False, "--strict", help="Also fail when events were appended after the last "
+                                "checkpoint (nothing outside the database vouches for them yet)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Recompute the hash chain; report the first broken link and exit non-zero on a break."""
+    """Recompute the hash chain and check it against the store's anchor, the signing key and the witness;
+    report the first broken link and exit non-zero on a break. Says which anchor it used."""
     try:
         if export_dir is not None:
             report = verify_export(export_dir)
         else:
-            if update_anchor and anchor is None:
-                raise InputError("--update-anchor needs --anchor FILE")
+            settings = Settings()
             factory = _store(project)
-            default_anchor = project / ".adloom" / "audit.anchor.json"
-            if anchor is None and not update_anchor and default_anchor.exists():
-                anchor = default_anchor
+            public = (load_key(settings.audit_key, store_dir=_store_dir(project, settings)).public_key()
+                      if settings.audit_key else None)
+            if witness is not None and not witness.exists():
+                raise InputError(f"the audit witness {witness} does not exist")
+            if witness is None and settings.audit_witness and "://" not in settings.audit_witness:
+                witness = Path(settings.audit_witness)
             first_write = update_anchor and anchor is not None and not anchor.exists()
-            report = verify(factory, anchor=None if first_write else anchor)
-            if report.ok and update_anchor and anchor is not None:
-                write_anchor(factory, anchor)
+            report = verify_trusted(factory, anchor_dir=anchor_dir(project), anchor=None if first_write else anchor,
+                                    public_key=public, witness=witness)
+            if report.ok and strict:
+                report = strict_report(report)
+            if report.ok and update_anchor:
+                writer = checkpointer_for(project, settings)
+                writer.anchor_file = anchor
+                writer.write(factory)
     except AdloomError as exc:
         _fail(str(exc), exc.exit_code)
     _report(report, as_json)
+
+
+@app.command("keygen")
+def keygen_cmd(
+    path: Path = typer.Argument(..., help="Where to write the new private key (kept outside the project's "
+                                          "store); then set ADLOOM_AUDIT_KEY to this path."),
+) -> None:
+    """Make an Ed25519 key for signing audit checkpoints (mode 0600, never overwrites)."""
+    try:
+        ident = generate_key(path)
+    except AdloomError as exc:
+        _fail(str(exc), exc.exit_code)
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror or exc}", 2)
+    typer.echo(f"wrote Ed25519 key {ident} to {path}; set ADLOOM_AUDIT_KEY={path}")
 
 
 @app.command("lineage")

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from adloom import yamlutil
+from adloom.cli.audit import checkpointer_for
 from adloom.cli.common import (
     BrandOpt,
     ProjectOpt,
@@ -115,7 +116,7 @@ def run(
                                             timeout=settings.fetch_timeout, max_bytes=settings.fetch_max_bytes,
                                             cache_dir=project / ".adloom" / "cache" / "urls"),
                          audit_redact=settings.audit_redact, audit_retention_days=settings.audit_retention_days,
-                         audit_anchor=project / ".adloom" / "audit.anchor.json", project_dir=project,
+                         audit_checkpoint=checkpointer_for(project, settings), project_dir=project,
                          cache_dir=project / ".adloom" / "cache" / "embeddings")
     begun: list[str] = []       # the run id, once the store has it
     try:

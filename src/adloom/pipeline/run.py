@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import adloom
 from adloom.audit import DEFAULT_REDACTOR, AuditLog, Lineage, NewEvent, kinds, prune_payloads, write_anchor
+from adloom.audit.checkpoint import Checkpointer
 from adloom.audit.lineage import lineage_of_each
 from adloom.brand.resolve import resolve_brand, write_brand
 from adloom.errors import WriterError
@@ -109,6 +110,7 @@ class RunOptions:
     audit_redact: bool = True
     audit_retention_days: float | None = None
     audit_anchor: Path | None = None       # written after the run so a truncated log is detectable
+    audit_checkpoint: Checkpointer | None = None   # the store-keyed, signed, witnessed anchor (wins over the above)
     project_dir: Path | None = None        # the user's rule packs (PROJECT/packs/) override the defaults
     cache_dir: Path | None = None          # embeddings persist here across runs
     feedback: FeedbackOptions = field(default_factory=FeedbackOptions)   # the allocation's exploration share
@@ -442,7 +444,9 @@ def _mark_interrupted(factory: sessionmaker[Session], run_id: str) -> None:
 def _finish_audit(factory: sessionmaker[Session], options: RunOptions) -> None:
     if options.audit_retention_days is not None:
         prune_payloads(factory, options.audit_retention_days)
-    if options.audit_anchor is not None:
+    if options.audit_checkpoint is not None:
+        options.audit_checkpoint.write(factory)
+    elif options.audit_anchor is not None:
         write_anchor(factory, options.audit_anchor)
 
 

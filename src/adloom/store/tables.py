@@ -199,6 +199,14 @@ class WriterCacheRow(Base):
     payload: Mapped[dict[str, Any]]
 
 
+class StoreMetaRow(Base):
+    """The store's identity (``store_id``, random, made by migration 0006) and audit-anchor bookkeeping."""
+
+    __tablename__ = "store_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 class AuditEventRow(Base):
     """Append-only, hash-chained event log (see adloom.audit). Triggers forbid UPDATE and DELETE."""
 
