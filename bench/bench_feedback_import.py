@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -82,28 +83,35 @@ def main() -> None:
         print(f"file: {len(rows):,} rows ({len(names):,} ads x {args.days} days), {size:.1f} MB")
 
         env = {**os.environ, "ADLOOM_DATABASE_URL": urls[cold_dir]}
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "adloom.cli.main", "feedback", "import", str(path),
                                "--project", str(cold_dir)], env=env, capture_output=True, text=True)
         cold = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cold_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if done.returncode != 0:
             sys.exit(f"cold import failed: {done.stderr.strip()}")
         print(done.stdout.strip().splitlines()[0][:160])
 
         factory = open_store(urls[warm_dir])
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = import_file(factory, path)
-        warm = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        warm, warm_cpu = time.perf_counter() - t0, time.process_time() - c0
+        t0, c0 = time.perf_counter(), time.process_time()
         again = import_file(factory, path)
-        noop = time.perf_counter() - t0
+        noop, noop_cpu = time.perf_counter() - t0, time.process_time() - c0
         assert result.records == len(rows) and again.already
         target = 10.0
-        print(f"{'what':<34}{'seconds':>9}{'rows/s':>12}{'vs target 10 s':>16}")
-        for label, seconds in (("cold: whole CLI command", cold), ("warm: in-process import_file", warm),
-                               ("again: same file (hash no-op)", noop)):
-            print(f"{label:<34}{seconds:>9.2f}{len(rows) / seconds:>12,.0f}{seconds / target:>15.0%}")
-        print(f"target <= 10 s for 100,000 rows (cold): {'met' if cold <= target else 'NOT met'}")
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall time stretches under load; "
+              "CPU time does not)")
+        print(f"{'what':<34}{'wall s':>8}{'CPU s':>8}{'rows/s (wall)':>15}{'wall vs 10 s':>14}")
+        for label, seconds, cpu in (("cold: whole CLI command", cold, cold_cpu),
+                                    ("warm: in-process import_file", warm, warm_cpu),
+                                    ("again: same file (hash no-op)", noop, noop_cpu)):
+            print(f"{label:<34}{seconds:>8.2f}{cpu:>8.2f}{len(rows) / seconds:>15,.0f}{seconds / target:>13.0%}")
+        print(f"target <= 10 s for 100,000 rows (cold): wall {'met' if cold <= target else 'NOT met'}, "
+              f"CPU {'met' if cold_cpu <= target else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -71,3 +71,11 @@ def test_thompson_shares_keep_the_exploration_floor_and_favour_the_clear_winner(
     assert shares.min() >= 0.1 - 1e-9 and shares[2] > 0.75
     even = prob_best([BetaPrior(5, 500)] * 4, np.random.default_rng(1), 8000)
     assert np.allclose(even, 0.25, atol=0.03)
+
+
+@pytest.mark.parametrize(("alpha", "beta"), [(30, 3000), (60, 5000), (300, 9700), (35, 40)])
+def test_moment_quantiles_match_a_large_sample(alpha: float, beta: float) -> None:
+    low, high = BetaPrior(alpha, beta).interval()
+    sample = np.quantile(np.random.default_rng(3).beta(alpha, beta, 400_000), [0.05, 0.95])
+    width = sample[1] - sample[0]
+    assert abs(low - sample[0]) < 0.01 * width and abs(high - sample[1]) < 0.01 * width

@@ -6,16 +6,19 @@ each unit's posterior is Beta(alpha + successes, beta + failures). Value is Gamm
 of spend with a Gamma prior fitted the same way, so ROAS = purchase rate x the brand's average order value
 and CPA = 1 / purchase rate inherit the shrinkage.
 
-Credible intervals and Thompson shares come from seeded numpy draws (20,000 for an interval: its quantiles
-move by ~0.1 % of the interval width between seeds), so the same evidence always gives the same numbers and
-no statistics library is needed.
+Credible intervals come from the first three moments (Cornish-Fisher) once both shapes pass 30, where the
+distribution is nearly normal, and from seeded numpy draws below that (20,000: the quantiles move by ~0.1 %
+of the interval width between seeds); Thompson shares from seeded draws. The same evidence always gives the
+same numbers and no statistics library is needed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 
@@ -23,8 +26,17 @@ __all__ = ["BetaPrior", "GammaPrior", "fit_beta", "fit_gamma", "prob_best", "rng
 
 INTERVAL = 0.9
 DRAWS = 20_000
+LARGE_SHAPE = 30.0              # past this a Beta/Gamma is close enough to normal for moment-based quantiles
 MIN_UNITS = 3                   # fewer units than this cannot estimate a spread: fall back to the parent
 KAPPA_RANGE = (2.0, 1e6)        # prior strength (alpha + beta): from "barely informative" to "rates are equal"
+
+
+def _cornish_fisher(mean: float, sd: float, skew: float, level: float) -> tuple[float, float]:
+    """Quantiles of a mildly skewed distribution from its first three moments (Cornish-Fisher)."""
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    low = mean + sd * (-z + (z * z - 1) * skew / 6)
+    high = mean + sd * (z + (z * z - 1) * skew / 6)
+    return max(low, 0.0), high
 
 
 def rng_for(*parts: object) -> np.random.Generator:
@@ -48,6 +60,12 @@ class BetaPrior:
         return BetaPrior(self.alpha + successes, self.beta + failures, "posterior")
 
     def interval(self, level: float = INTERVAL, *, seed: object = "") -> tuple[float, float]:
+        a, b = self.alpha, self.beta
+        if min(a, b) >= LARGE_SHAPE:
+            n = a + b
+            sd = math.sqrt(a * b / (n * n * (n + 1)))
+            skew = 2 * (b - a) * math.sqrt(n + 1) / ((n + 2) * math.sqrt(a * b))
+            return _cornish_fisher(self.mean, sd, skew, level)
         draws = rng_for("beta", self.alpha, self.beta, seed).beta(self.alpha, self.beta, DRAWS)
         tail = (1.0 - level) / 2
         low, high = np.quantile(draws, [tail, 1.0 - tail])
@@ -97,6 +115,8 @@ class GammaPrior:
         return GammaPrior(self.shape + events, self.rate + exposure, "posterior")
 
     def interval(self, level: float = INTERVAL, *, seed: object = "") -> tuple[float, float]:
+        if self.shape >= LARGE_SHAPE:
+            return _cornish_fisher(self.mean, math.sqrt(self.shape) / self.rate, 2 / math.sqrt(self.shape), level)
         draws = rng_for("gamma", self.shape, self.rate, seed).gamma(self.shape, 1.0 / self.rate, DRAWS)
         tail = (1.0 - level) / 2
         low, high = np.quantile(draws, [tail, 1.0 - tail])

@@ -65,14 +65,17 @@ def learned_patterns(evidence: Evidence) -> list[Pattern]:
 
 def store_patterns(session: Session, evidence: Evidence) -> dict[str, Any]:
     """Upsert the brand's learned patterns; the PATTERNS_UPDATED payload (what changed and by how much)."""
-    before = {p.id: p for p in pattern_store.load_patterns(session) if p.brand_slug == evidence.brand}
+    before = {p.id: p for p in pattern_store.load_patterns(session, evidence.brand, others=False)
+              if p.brand_slug == evidence.brand}
     changed = []
+    fresh = []
     for pattern in learned_patterns(evidence):
         old = before.get(pattern.id)
         if old == pattern:
             continue
-        pattern_store.upsert_pattern(session, pattern)
+        fresh.append(pattern)
         changed.append({"id": pattern.id, "weight_before": old.weight if old else None,
                         "weight": pattern.weight, "observations": pattern.observations})
+    pattern_store.upsert_patterns(session, fresh)
     return {"brand": evidence.brand, "metric": evidence.metric, "baseline": evidence.prior.mean,
             "prior": evidence.prior.source, "judged_ads": evidence.judged_ads, "changed": changed}

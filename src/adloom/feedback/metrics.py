@@ -48,12 +48,19 @@ class Totals:
     last: str = ""
 
     def add(self, other: Totals | dict[str, Any]) -> None:
-        get: Callable[[str], Any] = (other.get if isinstance(other, dict)
-                                     else lambda name: getattr(other, name))
-        for name in SUMMED:
-            setattr(self, name, getattr(self, name) + (get(name) or 0))
-        start = get("date_start") if isinstance(other, dict) else other.first
-        end = get("date_end") if isinstance(other, dict) else other.last
+        if isinstance(other, dict):        # a stored record: the hot path of every analysis
+            self.impressions += other["impressions"] or 0
+            self.spend += other["spend"] or 0.0
+            self.clicks += other["clicks"] or 0
+            self.video_3s += other["video_3s"] or 0
+            self.thruplays += other["thruplays"] or 0
+            self.purchases += other["purchases"] or 0.0
+            self.revenue += other["revenue"] or 0.0
+            start, end = other["date_start"], other["date_end"]
+        else:
+            for name in SUMMED:
+                setattr(self, name, getattr(self, name) + getattr(other, name))
+            start, end = other.first, other.last
         if start and (not self.first or start < self.first):
             self.first = start
         if end and end > self.last:
@@ -100,15 +107,20 @@ def non_overlapping(records: Iterable[dict[str, Any]]) -> Selection:
         if len(items) == 1:
             out.records.append(items[0])
             continue
+        if all(r["date_start"] == r["date_end"] for r in items):
+            out.records.extend(items)       # days only (the store keeps one record per ad and day)
+            continue
         spans = [(_span(r), r) for r in items]
         spans.sort(key=lambda t: (-(t[0][1] - t[0][0]), t[0][0]))
-        taken: list[tuple[int, int]] = []
+        covered: set[int] = set()
         for (lo, hi), record in spans:
-            if any(lo <= t_hi and t_lo <= hi for t_lo, t_hi in taken):
-                if not any(t_lo <= lo and hi <= t_hi for t_lo, t_hi in taken):
+            days = range(lo, hi + 1)
+            hit = sum(d in covered for d in days)
+            if hit:
+                if hit < len(days):
                     out.dropped += 1        # a partial overlap: some of its days are not covered elsewhere
                 continue
-            taken.append((lo, hi))
+            covered.update(days)
             out.records.append(record)
     return out
 

@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from adloom.errors import InputError
@@ -46,12 +47,19 @@ def parse_number(raw: object) -> tuple[float, str | None]:
         return 0.0, None
     if isinstance(raw, int | float):
         return float(raw), None
-    text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+    text = raw if isinstance(raw, str) else str(raw)
+    try:
+        return float(text), None        # the common case, "16.00" or "2": no cleaning needed
+    except ValueError:
+        pass
+    if _GROUPED.match(text):            # the next most common: "2,000", "1,234.50"
+        return float(text.replace(",", "")), None
+    text = text.strip().replace("\u00a0", "").replace(" ", "")
     if text.lower() in _EMPTY:
         return 0.0, None
     symbol = _SYMBOL.search(text)
     currency = SYMBOLS[symbol.group(0)] if symbol else None
-    text = _SYMBOL.sub("", text).rstrip("%")
+    text = _SYMBOL.sub("", text).rstrip("%") if symbol else text.rstrip("%")
     negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
     text = text.strip("-()+")
     if _GROUPED.match(text):
@@ -69,11 +77,18 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d.%m.%Y", "%b %d, %Y", "%
 
 def parse_date(raw: object) -> str:
     """A cell as an ISO date; ValueError when it is not one."""
+    if isinstance(raw, str):
+        return _parse_date_text(raw)
     if isinstance(raw, datetime):
         return raw.date().isoformat()
     if isinstance(raw, date):
         return raw.isoformat()
-    text = str(raw or "").strip()
+    return _parse_date_text(str(raw or ""))
+
+
+@lru_cache(maxsize=4096)         # an export repeats the same few dozen dates on every row
+def _parse_date_text(raw: str) -> str:
+    text = raw.strip()
     if len(text) >= 10 and text[4] == "-":
         return date.fromisoformat(text[:10]).isoformat()
     for fmt in _DATE_FORMATS:
@@ -133,7 +148,7 @@ def _table(file: str, lines: Iterator[tuple[int, Sequence[object]]], known: set[
 def _csv_lines(text: str, delimiter: str) -> Iterator[tuple[int, Sequence[object]]]:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     for row in reader:
-        if any(cell.strip() for cell in row):
+        if any(row) and (row[0].strip() or any(cell.strip() for cell in row)):
             yield reader.line_num, row
 
 

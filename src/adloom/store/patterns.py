@@ -12,7 +12,7 @@ from adloom.store.tables import PatternRow
 from adloom.store.upsert import insert_new
 from adloom.types import Pattern
 
-__all__ = ["ensure_priors", "load_patterns", "upsert_pattern"]
+__all__ = ["ensure_priors", "load_patterns", "upsert_pattern", "upsert_patterns"]
 
 _LEARNED = ("brand_slug", "dimension", "key", "alpha", "beta", "mean", "low", "high", "impressions", "winners")
 
@@ -64,6 +64,20 @@ def load_patterns(session: Session, brand: str | None = None, *, others: bool = 
     if brand is not None and not others:
         query = query.where(or_(PatternRow.brand_slug.is_(None), PatternRow.brand_slug == brand))
     return [_to_pattern(row) for row in session.scalars(query)]
+
+
+def upsert_patterns(session: Session, patterns: list[Pattern]) -> None:
+    """``upsert_pattern`` for many, with one read and one flush (an import learns hundreds at once)."""
+    ids = [p.id for p in patterns]
+    rows = {row.id: row for row in session.scalars(select(PatternRow).where(PatternRow.id.in_(ids)))}
+    now = datetime.now(UTC)
+    for pattern in patterns:
+        row = rows.get(pattern.id)
+        if row is None:
+            row = rows[pattern.id] = PatternRow(id=pattern.id)
+            session.add(row)
+        _fill(row, pattern, now)
+    session.flush()
 
 
 def upsert_pattern(session: Session, pattern: Pattern) -> None:

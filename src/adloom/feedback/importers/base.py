@@ -61,6 +61,7 @@ class Columns:
     at: dict[str, int] = field(default_factory=dict)
     money_currency: str | None = None
     currency_column: int | None = None
+    fields: list[tuple[str, int]] = field(default_factory=list)    # (field, column) read from each row
 
 
 class Importer(ABC):
@@ -101,9 +102,11 @@ class Importer(ABC):
         """The row's figures; refuses negative amounts and a currency that differs from the file's."""
         rec = RawRecord(line=line, ad_name=ad_name, date_start=start, date_end=end,
                         currency=cols.money_currency)
-        for name in (*COUNTS, *AMOUNTS):
-            index = cols.at.get(name)
-            if index is None or index >= len(row):
+        if not cols.fields:
+            cols.fields = [(name, cols.at[name]) for name in (*COUNTS, *AMOUNTS) if name in cols.at]
+        width = len(row)
+        for name, index in cols.fields:
+            if index >= width:
                 continue
             try:
                 value, symbol = parse_number(row[index])
@@ -137,6 +140,8 @@ class Importer(ABC):
     @staticmethod
     def is_total(row: Sequence[object], ad_name: str) -> bool:
         """Totals rows: 'Total', 'Total: Account', 'Results from 40 ads' in the leading cells."""
+        if ad_name.startswith("adl_"):
+            return False
         if ad_name.lower().startswith(TOTAL_MARKERS):
             return True
         lead = [str(c).strip().lower() for c in row[:3] if c is not None and str(c).strip()]
