@@ -24,6 +24,7 @@ from adloom.cli.common import (
     existing_store,
     store_for,
 )
+from adloom.cli.feedback import options_from
 from adloom.cli.progress import progress_for
 from adloom.errors import BrandInputError, ConfigError
 from adloom.governance.packs import PackSet, load_packs
@@ -117,7 +118,7 @@ def run(
                                             cache_dir=project / ".adloom" / "cache" / "urls"),
                          audit_redact=settings.audit_redact, audit_retention_days=settings.audit_retention_days,
                          audit_checkpoint=checkpointer_for(project, settings), project_dir=project,
-                         cache_dir=project / ".adloom" / "cache" / "embeddings")
+                         cache_dir=project / ".adloom" / "cache" / "embeddings", feedback=options_from(settings))
     begun: list[str] = []       # the run id, once the store has it
     try:
         with progress_for(console) as progress:
