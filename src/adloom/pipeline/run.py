@@ -29,7 +29,7 @@ from adloom.audit.checkpoint import Checkpointer
 from adloom.audit.lineage import lineage_of_each
 from adloom.brand.resolve import resolve_brand, write_brand
 from adloom.errors import WriterError
-from adloom.feedback import allocation
+from adloom.feedback import allocation, similar
 from adloom.feedback.options import FeedbackOptions
 from adloom.governance.constraints import constraints_for
 from adloom.governance.embeddings import CachedEmbedder, default_embedder
@@ -221,6 +221,8 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
             with transaction(factory) as session:
                 pattern_store.ensure_priors(session)
                 patterns.extend(pattern_store.load_patterns(session, brand.slug, others=False))
+                if options.feedback.cross_brand:     # what worked for similar brands, shrunk by similarity
+                    patterns.extend(similar.borrowed_for(session, brand, default_embedder(options.cache_dir)))
 
     to_save: BrandObject | None = brand if extracted else None    # brand.yaml, written behind the run
     if extracted and supports(writer, BrandTask):
