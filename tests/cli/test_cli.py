@@ -95,9 +95,11 @@ def test_init_scaffolds_a_runnable_folder(tmp_path: Path, monkeypatch: pytest.Mo
     assert (tmp_path / "mine" / "personas" / "example-persona.yaml").exists()
     code, out = invoke("init", str(tmp_path / "mine"))
     assert code == 2 and "not empty" in out
+    # the untouched scaffold would write ads for "Your Brand": its placeholders are an input error
     code, out = invoke("run", str(tmp_path / "mine"), "--no-render", "--out", str(tmp_path / "out"),
                        "--project", str(tmp_path))
-    assert code == 0, out
+    assert code == 2 and "onboarding.yaml" in out and "placeholder 'Your Brand'" in out, out
+    assert "Traceback" not in out
 
 
 def test_schema_lists_and_prints(tmp_path: Path) -> None:

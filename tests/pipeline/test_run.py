@@ -39,7 +39,10 @@ async def test_example_brand_end_to_end(brand_dir: Path, store: sessionmaker[Ses
     s = result.summary
     assert s.concepts == 15 and len(s.angles) == 5
     hooks = {h.text.lower() for c in result.concepts if c.draft for h in c.draft.hooks}
-    assert len(hooks) >= 75
+    # up to five a concept; fewer where a segment's material runs out (a phrase is never said twice)
+    assert len(hooks) >= 60
+    assert s.by_status.get("approved") == 15, s.by_status
+    assert not [w for w in s.warnings if w.file in ("brand.yaml", "assets/")], "the example brand lacks nothing"
     assert s.flagged_inputs, "the transcript's injection attempt must be flagged"
     version = result.brand.version()
     for concept in result.concepts:

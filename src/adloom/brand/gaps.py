@@ -67,6 +67,4 @@ def missing(brand: BrandObject) -> list[str]:
         gaps.append("no offer found: copy closes on the call to action alone")
     if not brand.voice.descriptors:
         gaps.append("no voice descriptors: say how the brand sounds in onboarding.yaml (voice.descriptors)")
-    if not brand.brand_kit.logo_path:
-        gaps.append("no logo: layouts close up without one (brand_kit.logo_path)")
     return gaps

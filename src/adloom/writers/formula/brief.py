@@ -62,4 +62,4 @@ def _talking_points(m: Material) -> list[str]:
     points += [f"Address the doubt: \"{o}\"" for o in m.objections[:1]]
     points += [f"Approved claim, say it as written: {c.statement}" for c in m.claims]
     points.append(f"Close with: {m.cta_phrases[0]}")
-    return points
+    return [p for p in points if m.guard.ok(p) or p.startswith("Approved claim")]

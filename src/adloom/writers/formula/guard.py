@@ -42,8 +42,10 @@ class Guard:
     _verdicts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # per task, memo
 
     @classmethod
-    def for_task(cls, task: ConceptTask) -> Guard:
-        flagged = [f.excerpt for f in task.constraints.previous_findings if f.excerpt.strip()]
+    def for_task(cls, task: ConceptTask, *, with_flagged: bool = True) -> Guard:
+        """``with_flagged=False``: without last attempt's flagged excerpts (for the phrase pools, which
+        must stay the same across attempts so the hooks later segments were told about stay the same)."""
+        flagged = [f.excerpt for f in task.constraints.previous_findings if f.excerpt.strip()] if with_flagged else []
         forbidden = compile_terms([*task.constraints.forbidden_terms, *task.brand.competitors, *flagged])
         statements = tuple(normalize_space(c.statement).lower()
                            for c in task.constraints.approved_claims if c.statement.strip())

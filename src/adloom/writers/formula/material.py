@@ -91,8 +91,9 @@ def build_material(task: ConceptTask, guard: Guard) -> Material:
     products = _clean((p.name for p in brand.products), guard, lower=False)
     offers = [o for o in brand.offers if o.name.strip()]
     label = _clean([seg.label], guard)
+    pool = Guard.for_task(task, with_flagged=False)   # phrase pools: the same on every attempt; the full
     claims = tuple(guard.usable_claims(task.constraints.approved_claims))
-    pains = _clean(seg.pain_points, guard)
+    pains = _clean(seg.pain_points, pool)   # guard checks every filled line, so flagged text still never prints
     answers = []
     for objection, answer in segment_answers(brand, seg).items():
         said = next(iter(_clean([objection], guard, lower=not objection.endswith("?"))), "")
@@ -110,10 +111,10 @@ def build_material(task: ConceptTask, guard: Guard) -> Material:
         age_range=(seg.age_min, seg.age_max),
         pains=tuple(p for p in pains if not is_clause(p)),
         problems=tuple(p for p in pains if is_clause(p)),
-        desires=_clean(seg.desires, guard),
+        desires=_clean(seg.desires, pool),
         objections=_clean(seg.objections, guard),
         answers=tuple(answers),
-        quotes=_clean(seg.language_patterns, guard),
+        quotes=_clean(seg.language_patterns, pool),
         benefits=_clean((b for p in brand.products for b in p.benefits), guard),
         features=_clean((f for p in brand.products for f in p.features), guard),
         deadline_offers=_clean((o.name for o in offers if o.ends), guard, lower=False),
