@@ -69,6 +69,9 @@ async def test_a_clear_winner_reshapes_the_next_run(store: sessionmaker[Session]
     assert winner in html and "Thompson" in html and "chance its arms hold the best ctr" in html
     assert html.count("<tr>") == 1 + len(alloc["angles"]) + 1 + len(alloc["arms"])
 
+    report = second.outputs["report"].read_text(encoding="utf-8")
+    assert "Why each angle got its share" in report and shares[winner]["reason"].split(";")[0] in report
+
     trail = lineage(store, names[0])
     assert [p["file"] for p in trail.performance] == ["meta_export.csv"]
     assert "performance imported from meta_export.csv" in trail.to_text()
