@@ -84,6 +84,10 @@ def load_campaign(folder: Path, path: Path | None, platforms: list[Platform], pa
     return campaign
 
 
+ALL_FAILED_EXIT = 5       # every concept of the run failed (the writer down, rate-limited, answering garbage)
+SOME_FAILED_EXIT = 6      # some concepts failed; the others are exported
+
+
 @cli_errors
 def run(
     folder: Path = typer.Argument(..., help="The brand folder (see docs/brand-folder.md)."),
@@ -132,6 +136,12 @@ def run(
         err_console.print(f"interrupted: {escape(what)}", highlight=False, soft_wrap=True)
         raise typer.Exit(INTERRUPTED_EXIT) from None
     print_summary(result)
+    failed = 0 if result.summary.reused_run else result.summary.by_status.get("failed", 0)
+    if failed:      # outputs are written, but the run did not do its job: say so in the exit code
+        every = failed == result.summary.concepts
+        err_console.print(f"error: {failed} of {result.summary.concepts} concepts failed (see the warnings and "
+                          "the report); run the same command again to retry them", highlight=False)
+        raise typer.Exit(ALL_FAILED_EXIT if every else SOME_FAILED_EXIT)
 
 
 def print_summary(result: RunResult) -> None:

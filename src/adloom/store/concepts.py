@@ -129,6 +129,8 @@ def reusable_run(session: Session, brand_slug: str, fingerprint: str) -> RunSumm
         summary = RunSummary.model_validate(row.summary)
         if summary.fingerprint != fingerprint or not summary.output_hashes:
             continue
+        if summary.by_status.get("failed"):     # a failed unit is never a result: the rerun retries it
+            continue
         if all(_unchanged(Path(summary.outputs.get(name, "")), digest)
                for name, digest in summary.output_hashes.items()):
             return summary
