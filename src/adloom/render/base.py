@@ -53,10 +53,22 @@ class RenderRequest(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
 
     def resolve(self, path: str | Path | None) -> Path | None:
+        """A path named in brand data, confined to the brand folder (ValueError when it leads outside)."""
         if path is None or str(path) == "":
             return None
         p = Path(path)
-        return p if p.is_absolute() or self.asset_dir is None else self.asset_dir / p
+        return p if self.asset_dir is None else confined(self.asset_dir, p)
+
+
+def confined(folder: Path, path: str | Path) -> Path:
+    """``path`` (relative to ``folder``) with every symlink followed, if it stays inside ``folder``.
+
+    Brand data is untrusted: an absolute path, ``..`` or a symlink must not make the renderer read a file the
+    brand folder does not hold (and embed it in an ad anyone can see)."""
+    target = (folder / path).resolve()
+    if not target.is_relative_to(folder.resolve()):
+        raise ValueError(f"'{path}' leads outside the brand folder {folder}")
+    return target
 
 
 class RenderResult(BaseModel):

@@ -186,10 +186,10 @@ class Ctx:
 
 
 def load_logo(request: RenderRequest, problems: list[str]) -> Path | None:
-    path = request.resolve(request.brand_kit.logo_path)
-    if path is None:
-        return None
     try:
+        path = request.resolve(request.brand_kit.logo_path)     # ValueError: it leads outside the brand folder
+        if path is None:
+            return None
         open_image(path)
         return path
     except (OSError, ValueError) as exc:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from PIL import ImageFont
 
+from adloom.render.base import confined
+
 FONT_DIR = Path(__file__).resolve().parent.parent / "data" / "fonts"
 SHIPPED: dict[str, str] = {
     "dejavu sans": "DejaVuSans.ttf",
@@ -56,8 +58,11 @@ def resolve(name: str | None, *, role: str, asset_dir: Path | None) -> tuple[Pat
         return FONT_DIR / shipped, None
     if name.lower().endswith((".ttf", ".otf", ".ttc")):
         path = Path(name)
-        if not path.is_absolute() and asset_dir is not None:
-            path = asset_dir / path
+        if asset_dir is not None:
+            try:
+                path = confined(asset_dir, path)
+            except ValueError as exc:
+                return fallback, f"{role} font: {exc}; used {fallback.stem}"
         problem = _usable(path)
         if problem is None:
             return path, None

@@ -24,6 +24,7 @@ def brand_photos(brand_dir: Path | None, kit: BrandKit) -> list[Path]:
     logo = (brand_dir / kit.logo_path).resolve() if kit.logo_path else None
     return sorted(p for p in (brand_dir / ASSETS_DIR).iterdir()
                   if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES and p.resolve() != logo
+                  and p.resolve().is_relative_to(brand_dir.resolve())      # no symlink out of the brand folder
                   and not p.stem.lower().startswith("logo"))
 
 
