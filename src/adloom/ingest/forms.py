@@ -11,6 +11,7 @@ from typing import Any
 
 from adloom.errors import BrandInputError
 from adloom.ingest.decode import decode_utf8
+from adloom.ingest.form_checks import check_form
 from adloom.ingest.result import IngestResult, make_document
 from adloom.ingest.structured import load_json, load_yaml, render_fields
 from adloom.types import Provenance
@@ -37,6 +38,7 @@ def read_form(raw: bytes, relpath: str) -> IngestResult:
     if not isinstance(data, dict):
         raise BrandInputError("the onboarding form must be a mapping of field names to values", file=relpath)
     brand_name = data.get("brand_name")
+    check_form(data, relpath)
     if not isinstance(brand_name, str) or not brand_name.strip():
         raise BrandInputError("the onboarding form needs a brand_name", file=relpath, field="brand_name")
     document = make_document("form", "\n".join(render_fields(data)), Provenance(file=relpath),

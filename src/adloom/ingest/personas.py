@@ -9,6 +9,7 @@ import yaml
 
 from adloom.errors import BrandInputError
 from adloom.ingest.decode import decode_utf8
+from adloom.ingest.form_checks import check_ages
 from adloom.ingest.result import IngestResult, make_document
 from adloom.ingest.structured import load_yaml, node_lines, render_fields
 from adloom.types import Document, Provenance
@@ -28,6 +29,7 @@ def read_personas(raw: bytes, relpath: str) -> IngestResult:
     for persona, node in entries:
         line_start, line_end = node_lines(node)
         _validate(persona, relpath, line_start)
+        check_ages(persona, relpath, line=line_start)
         persona_id = persona["id"]
         if persona_id in seen:
             raise BrandInputError(f"persona id '{persona_id}' is used twice (first on line "
