@@ -8,6 +8,11 @@
 ``compile_matcher`` returns the same ``Matcher`` for the same specs (an in-process LRU keyed by the specs'
 content hash) and, with a ``cache_dir``, reuses a compiled database across processes, so an unchanged pack
 compiles zero times.
+
+A ``Matcher`` scans the normal form of each text (``adloom.textnorm``: hidden characters dropped, look-alikes
+mapped to Latin) and reports spans in the original text. Number words are found by one extra rule compiled
+into the same database, so text without them costs nothing more; a text with them is scanned a second time
+with the words written in digits ("lose ten lbs" -> "lose 10 lbs"), and the hits of both scans are merged.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Literal, Protocol
 from adloom.errors import ConfigError
 from adloom.governance.matcher.python_engine import PythonEngine
 from adloom.governance.matcher.spec import Match, RuleSpec, fingerprint
+from adloom.textnorm import NUMBER_REGEX, Normalised, normalise, with_numerals
 
 __all__ = ["ENGINES", "EngineName", "Match", "Matcher", "RuleSpec", "Stats", "available", "compile_matcher",
            "hyperscan_available"]
@@ -51,18 +57,60 @@ class Matcher:
     fingerprint: str
     engine: Engine
     rules: int
+    numbers_key: int = -1         # the key of the number-word rule (not reported)
 
     @property
     def engine_name(self) -> str:
         return self.engine.name
 
     def scan(self, text: str) -> list[Match]:
-        """Every match of every rule, sorted by (start, end, rule key)."""
-        return self.engine.scan(text)
+        """Every match of every rule in the text's normal form, at its original span, sorted by (start, end,
+        rule key)."""
+        norm = normalise(text)
+        found = self.engine.scan(text if norm is None else norm.text)
+        if norm is None and not any(m.key == self.numbers_key for m in found):
+            return found            # the usual ad text: plain, no number words
+        return self._resolve([text], [norm], [found])[0]
 
     def scan_many(self, texts: Sequence[str]) -> list[list[Match]]:
         """``[self.scan(t) for t in texts]``; an engine may scan them together (one call per concept)."""
-        return self.engine.scan_many(texts)
+        norms = [normalise(t) for t in texts]
+        forms = [t if n is None else n.text for t, n in zip(texts, norms, strict=True)]
+        return self._resolve(forms, norms, self.engine.scan_many(forms))
+
+    def _resolve(self, forms: Sequence[str], norms: Sequence[Normalised | None],
+                 scanned: Sequence[list[Match]]) -> list[list[Match]]:
+        """Spans mapped back to the originals; texts with number words scanned again with digits in their place."""
+        out: list[list[Match]] = []
+        numbered: list[tuple[int, list[tuple[int, int]]]] = []
+        for i, (found, norm) in enumerate(zip(scanned, norms, strict=True)):
+            words = [(m.start, m.end) for m in found if m.key == self.numbers_key]
+            if words:
+                numbered.append((i, words))
+                found = [m for m in found if m.key != self.numbers_key]
+            out.append(found if norm is None else _mapped(found, norm))
+        if numbered:
+            forms = [n.text if n is not None else f for f, n in zip(forms, norms, strict=True)]
+            variants = [with_numerals(forms[i], words) for i, words in numbered]
+            for (i, _w), variant, found in zip(numbered, variants, self.engine.scan_many([v.text for v in variants]),
+                                                 strict=True):
+                extra = _mapped([m for m in found if m.key != self.numbers_key], variant)
+                norm = norms[i]
+                if norm is not None:
+                    extra = _mapped(extra, norm)
+                out[i] = sorted(set(out[i]) | set(extra))
+        return out
+
+
+def _mapped(matches: list[Match], norm: Normalised) -> list[Match]:
+    return [Match(*norm.span(m.start, m.end), m.key) for m in matches]
+
+
+def _normal_terms(spec: RuleSpec) -> RuleSpec:
+    """Terms in the same normal form as the texts they are matched against."""
+    terms = tuple(n.text if (n := normalise(t)) is not None else t for t in spec.terms)
+    return spec if terms == spec.terms else RuleSpec(spec.key, terms, spec.regexes, spec.word_boundary,
+                                                      spec.case_sensitive)
 
 
 @dataclass
@@ -99,6 +147,9 @@ def _resolve(engine: EngineName) -> str:
 def compile_matcher(specs: list[RuleSpec], *, engine: EngineName = "auto",
                     cache_dir: Path | None = None) -> Matcher:
     name = _resolve(engine)
+    numbers_key = max((s.key for s in specs), default=-1) + 1
+    rules = len(specs)
+    specs = [*(_normal_terms(s) for s in specs), RuleSpec(numbers_key, regexes=(NUMBER_REGEX,))]
     fp = fingerprint(specs)
     key = (fp, name)
     if key in _CACHE.entries:
@@ -118,7 +169,7 @@ def compile_matcher(specs: list[RuleSpec], *, engine: EngineName = "auto",
     else:
         built = PythonEngine(specs)
         _CACHE.stats.compiles += 1
-    matcher = Matcher(fp, built, len(specs))
+    matcher = Matcher(fp, built, rules, numbers_key)
     _CACHE.entries[key] = matcher
     while len(_CACHE.entries) > LRU_SIZE:
         _CACHE.entries.popitem(last=False)

@@ -17,7 +17,8 @@ from adloom.types import content_hash
 
 __all__ = ["Match", "RuleSpec", "ascii_lower_pattern", "fingerprint", "literal_regex", "python_pattern"]
 
-FORMAT = "1"    # bump when the meaning of a spec changes: it invalidates every cached database
+FORMAT = "2"    # bump when the meaning of a spec changes: it invalidates every cached database
+# 2: terms in normal form (adloom.textnorm), plus the number-word rule
 
 
 @dataclass(frozen=True)

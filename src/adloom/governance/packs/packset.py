@@ -11,6 +11,7 @@ from adloom.governance.matcher import EngineName, Matcher, RuleSpec, compile_mat
 from adloom.governance.packs.loader import PackProblem
 from adloom.governance.packs.regions import expand, normalise
 from adloom.governance.packs.schema import Pack, Rule, Scope, strictest
+from adloom.governance.packs.textrisk import TEXT_PACK, text_risks
 from adloom.types import Severity, content_hash
 
 __all__ = ["Hit", "PackSet"]
@@ -75,7 +76,7 @@ class PackSet:
     @cached_property
     def version(self) -> str:
         """Content hash over every pack in force: names the exact policy a verdict was reached under."""
-        return content_hash([[p.id, p.content_hash()] for p in self.packs])
+        return content_hash([[p.id, p.content_hash()] for p in self.packs] + [[TEXT_PACK]])
 
     @cached_property
     def _rules(self) -> list[_Compiled]:
@@ -121,5 +122,8 @@ class PackSet:
                     continue
                 hits.append(Hit(c.rule.id, c.pack.ref, c.severity(platforms, countries, vertical), c.rule.category,
                                 m.start, m.end, text[m.start:m.end], c.rule.fix_hint, c.rule.description))
+            # how the text is written (hidden or look-alike characters, a formula-like start): built-in rules
+            hits += [Hit(r.rule_id, TEXT_PACK, r.severity, r.category, r.start, r.end, text[r.start:r.end],
+                         r.fix_hint, r.description) for r in text_risks(text)]
             out.append(hits)
         return out
