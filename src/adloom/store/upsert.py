@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import literal_column
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,7 @@ def insert_new(session: Session, model: type[Base], rows: Sequence[dict[str, Any
     dialect = session.connection().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     inserted = 0
-    for row in rows:    # one statement a row, so rowcount says which were new on both dialects
-        result = session.execute(insert(model).values(**row).on_conflict_do_nothing())
-        inserted += max(0, int(getattr(result, "rowcount", 0) or 0))
+    for row in rows:    # one statement a row; RETURNING says whether it was new (psycopg reports rowcount 0 here)
+        stmt = insert(model).values(**row).on_conflict_do_nothing().returning(literal_column("1"))
+        inserted += len(session.execute(stmt).fetchall())
     return inserted
