@@ -20,6 +20,6 @@ def insert_new(session: Session, model: type[Base], rows: Sequence[dict[str, Any
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     inserted = 0
     for row in rows:    # one statement a row; RETURNING says whether it was new (psycopg reports rowcount 0 here)
-        stmt = insert(model).values(**row).on_conflict_do_nothing().returning(literal_column("1"))
+        stmt: Any = insert(model).values(**row).on_conflict_do_nothing().returning(literal_column("1"))
         inserted += len(session.execute(stmt).fetchall())
     return inserted
