@@ -21,6 +21,7 @@
     │   └── InvalidResponse        the service answered with something unusable
     ├── PolicyViolation            governance refused something (a concept, a pack)
     │   └── PackError              a rule pack file is broken (bad input: exit 2)
+    ├── ModelFileError             a packaged model file is missing, unreadable or fails its checksum
     └── StoreError                 the database is unreachable or its schema is behind
 
 Errors carry *where* (file, line, field) so the CLI can print one line a person can act on. Every error
@@ -145,6 +146,10 @@ class PolicyViolation(AdloomError):
 
 class PackError(PolicyViolation):
     exit_code = 2
+
+
+class ModelFileError(AdloomError):
+    pass
 
 
 class StoreError(AdloomError):

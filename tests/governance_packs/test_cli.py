@@ -85,8 +85,20 @@ def test_policy_test_defaults_and_broken_pack(tmp_path: Path) -> None:
 
 def test_policy_eval(tmp_path: Path) -> None:
     path = tmp_path / "labelled.csv"
-    path.write_text("text,categories\nThis cures cancer,health\nA calm pillow,\n")
-    code, out = invoke("policy", "eval", str(path), "--format", "json")
+    path.write_text("text,categories\nThis cures cancer,health.cure\nA calm pillow,\n")
+    code, out = invoke("policy", "eval", str(path), "--format", "json", "--no-semantic")
     assert code == 0, out
-    assert json.loads(out)["categories"] == [{"category": "health", "tp": 1, "fp": 0, "fn": 0, "precision": 1.0,
-                                              "recall": 1.0, "false_negative_rate": 0.0}]
+    data = json.loads(out)
+    assert data["categories"] == [{"category": "health.cure", "tp": 1, "fp": 0, "fn": 0, "precision": 1.0,
+                                   "recall": 1.0, "false_negative_rate": 0.0}]
+    assert data["routes"] == {"approve->approve": 1, "reject->reject": 1}
+    assert data["summary"]["must_block"] == 1 and data["summary"]["clean_flagged"] == 0
+
+
+def test_policy_eval_unknown_category_names_line_and_valid_ids(tmp_path: Path) -> None:
+    path = tmp_path / "labelled.csv"
+    path.write_text("text,categories\nA calm pillow,\nThis cures cancer,health;miracle\n")
+    code, out = invoke("policy", "eval", str(path), "--no-semantic")
+    assert code == 2
+    assert f"{path}:3: unknown category 'health'" in out and "valid ids: health.cure, health.clinical" in out
+    assert "Traceback" not in out

@@ -9,15 +9,20 @@ from typing import Literal
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from adloom.cli.common import ProjectOpt, cli_errors, console, store_for
-from adloom.governance.evaluate import evaluate_file
+from adloom.cli.common import ProjectOpt, cli_errors, console, err_console, store_for
+from adloom.governance.evaluate import LabelledRow, evaluate_rows, read_labelled, without_length_limits
+from adloom.cli.evalreport import print_evaluation, progress_iter, semantic_scores
+from adloom.governance.semantic import load_semantic_or_warn
+from adloom.governance.textcheck import check_text
 from adloom.governance.packs import load_packs
 from adloom.governance.policytest import Report, case_files, load_cases, run_cases
 from adloom.governance.rego import default_bundle
 from adloom.governance.rego import run_cases as run_bundle_cases
 from adloom.store import concepts as concept_store
 from adloom.store.db import transaction
+from adloom.types import Finding, Route
 
 __all__ = ["app"]
 
@@ -78,26 +83,35 @@ def test(
 @app.command("eval")
 @cli_errors
 def evaluate(
-    labelled: Path = typer.Argument(..., help="CSV with text, categories (';'-separated) [, platform, country, "
-                                              "vertical]."),
+    labelled: Path = typer.Argument(..., help="CSV with text, categories (';'-separated policy ids) [, route, "
+                                              "platform, country, vertical]."),
     project: Path | None = typer.Option(None, "--project", "-p", help="Project folder with packs/."),
+    semantic: bool = typer.Option(True, "--semantic/--no-semantic", help="Include the semantic classifier."),
+    misses: int = typer.Option(0, "--misses", min=0, help="Also print up to N texts routed or labelled wrongly."),
     output: Literal["text", "json"] = typer.Option("text", "--format", help="text or json."),
 ) -> None:
-    """Precision, recall and false-negative rate per category against a labelled file."""
-    result = evaluate_file(labelled, load_packs(project))
+    """Per-category precision, recall and false-negative rate, the route confusion matrix and the target
+    figures, for a labelled file checked exactly as `adloom check` checks it."""
+    packs = load_packs(project)
+    layer = load_semantic_or_warn(err_console) if semantic else None
+
+    rows = read_labelled(labelled)
+    scores = semantic_scores(layer, [r.text for r in rows]) if layer is not None else {}
+
+    def checker(row: LabelledRow) -> tuple[list[Finding], Route]:
+        result = check_text(row.text, platform=row.platform, country=row.country, vertical=row.vertical,
+                            packs=packs, semantic_scores=scores.get(row.text, []))
+        return without_length_limits(result)
+
+    result = evaluate_rows(progress_iter(rows, "checking"), checker)
     if output == "json":
-        typer.echo(json.dumps({"rows": result.rows, "categories": [s.as_dict() for s in result.scores.values()]},
-                              indent=2))
+        typer.echo(json.dumps({"file": str(labelled), "semantic": layer.version if layer else None,
+                               **result.as_dict()}, indent=2))
         return
-    table = Table("category", "tp", "fp", "fn", "precision", "recall", "FNR", title=f"{result.rows} rows")
-
-    def pct(value: float | None) -> str:
-        return "-" if value is None else f"{100 * value:.1f}%"
-
-    for s in result.scores.values():
-        table.add_row(escape(s.category), str(s.tp), str(s.fp), str(s.fn), pct(s.precision), pct(s.recall),
-                      pct(s.false_negative_rate))
-    console.print(table)
+    print_evaluation(result, title=f"{labelled.name}: {result.rows} rows")
+    for row, route, predicted in result.misses[:misses]:
+        console.print(Text(f"line {row.line}: expected {row.route} {sorted(row.labels)}, got {route} "
+                           f"{sorted(predicted)}: {row.text}"))
 
 
 @app.command("metrics")

@@ -6,6 +6,7 @@ governor (contextual policies, substantiation, risk) changes one call here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
@@ -16,6 +17,7 @@ from adloom.governance.limits import emoji_spans
 from adloom.governance.packs import PackSet, hit_finding
 from adloom.governance.rego import campaign_context, default_bundle
 from adloom.governance.rules import finding
+from adloom.governance.semantic import SemanticLayer, SemanticScore, score_finding
 from adloom.platforms import PLATFORMS, Platform
 from adloom.types import BrandObject, Campaign, Finding, Route
 
@@ -34,6 +36,7 @@ class TextCheck:
     field: str = "text"
     truncated_from: int | None = None       # original length when the text was capped
     notes: list[str] = dc_field(default_factory=list)
+    semantic: list[SemanticScore] = dc_field(default_factory=list)    # every category at or over its band
 
 
 def _limits(text: str, platform: Platform, limit_field: str, path: str) -> list[Finding]:
@@ -66,10 +69,14 @@ def _validated(text: str) -> str:
 
 def check_text(text: str, *, platform: str | None = None, country: str | None = None, age_min: int | None = None,
                vertical: str | None = None, packs: PackSet, limit_field: str | None = None,
-               policies: bool = True) -> TextCheck:
+               policies: bool = True, semantic: SemanticLayer | None = None,
+               semantic_scores: Sequence[SemanticScore] | None = None) -> TextCheck:
     """Lexical findings of ``packs``, the platform's field limits and the contextual Rego policies for the
     given platform, country, audience age and vertical; routed by ``gate.route``, except that a policy
     denial (targeting, not wording) rejects outright.
+
+    With a semantic layer, each category it scores at or over its threshold adds a ``review`` finding (it never
+    blocks); ``semantic_scores`` passes scores computed beforehand for a batch (``SemanticLayer.score_many``).
 
     Text over ``MAX_TEXT_CHARS`` is cut there and the cut is reported, never silently dropped.
     """
@@ -95,12 +102,15 @@ def check_text(text: str, *, platform: str | None = None, country: str | None = 
     policy = (_policy_findings(text, platform=platform, country=country, age_min=age_min, vertical=vertical)
               if policies else [])
     findings += policy
+    scores = list(semantic_scores) if semantic_scores is not None else (
+        semantic.score_many([text])[0] if semantic is not None else [])
+    findings += [score_finding(s, path) for s in scores if s.raises]
     findings.sort(key=lambda f: f.span or (0, 0))
     denied = any(f.field == "policy.deny" for f in policy)
     return TextCheck(text=text, findings=findings,
                      route="reject" if denied else route(findings, attempt=1, max_attempts=1),
                      pack_version=packs.version, field=path,
-                     truncated_from=original if original > MAX_TEXT_CHARS else None, notes=notes)
+                     truncated_from=original if original > MAX_TEXT_CHARS else None, notes=notes, semantic=scores)
 
 
 def _policy_findings(text: str, *, platform: str | None, country: str | None, age_min: int | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -43,10 +44,18 @@ class _Compiled:
     regions: frozenset[str]
     verticals: frozenset[str]
 
+    exceptions: tuple[re.Pattern[str], ...] = ()
+
     @staticmethod
     def of(pack: Pack, rule: Rule) -> _Compiled:
         s = rule.scope
-        return _Compiled(pack, rule, frozenset(s.platforms), expand(s.regions), frozenset(s.verticals))
+        flags = 0 if rule.case_sensitive else re.IGNORECASE
+        return _Compiled(pack, rule, frozenset(s.platforms), expand(s.regions), frozenset(s.verticals),
+                         tuple(re.compile(e.pattern, flags) for e in rule.exceptions))
+
+    def excepted(self, text: str, start: int, end: int) -> bool:
+        """The hit overlaps a phrase the rule rules out."""
+        return any(m.start() < end and start < m.end() for p in self.exceptions for m in p.finditer(text))
 
     def applies(self, scope: Scope | _Compiled, platforms: Collection[str] | None,
                 countries: Collection[str] | None, vertical: str | None) -> bool:
@@ -59,7 +68,11 @@ class _Compiled:
 
     def severity(self, platforms: Collection[str] | None, countries: Collection[str] | None,
                  vertical: str | None) -> Severity:
-        matching = [o.severity for o in self.rule.overrides if self.applies(o, platforms, countries, vertical)]
+        """An override for named platforms applies only when the context names one of them: "block on TikTok"
+        is not a reason to block copy whose platform nobody gave (its scope still applies, at base severity)."""
+        matching = [o.severity for o in self.rule.overrides
+                    if self.applies(o, platforms, countries, vertical)
+                    and (not o.platforms or any(p in o.platforms for p in platforms or ()))]
         return strictest(matching) if matching else self.rule.severity
 
 
@@ -118,7 +131,8 @@ class PackSet:
             hits: list[Hit] = []
             for m in matches:
                 c = self._rules[m.key]
-                if not c.applies(c, platforms, countries, vertical):
+                if not c.applies(c, platforms, countries, vertical) or (
+                        c.exceptions and c.excepted(text, m.start, m.end)):
                     continue
                 hits.append(Hit(c.rule.id, c.pack.ref, c.severity(platforms, countries, vertical), c.rule.category,
                                 m.start, m.end, text[m.start:m.end], c.rule.fix_hint, c.rule.description))

@@ -13,10 +13,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from adloom.governance.matcher.spec import literal_regex
 from adloom.platforms import PLATFORMS
 from adloom.types import Severity, content_hash
 
-__all__ = ["SEVERITY_RANK", "Override", "Pack", "Rule", "Scope", "strictest"]
+__all__ = ["SEVERITY_RANK", "Exception_", "Override", "Pack", "Rule", "Scope", "strictest"]
 
 SEVERITY_RANK: dict[Severity, int] = {"warn": 0, "review": 1, "block": 2}
 
@@ -62,6 +63,23 @@ class Override(Scope):
         return self
 
 
+class Exception_(_Strict):
+    """A phrase the rule's label rules out ("our best-selling", "money-back guarantee"): a hit overlapping a match
+    of ``pattern`` is dropped. Exceptions are rules too: each says why, and pack cases test them."""
+
+    pattern: NonBlank
+    why: NonBlank
+
+    @field_validator("pattern")
+    @classmethod
+    def _valid(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"invalid regex {value!r}: {exc}") from None
+        return value
+
+
 class Rule(_Strict):
     id: RuleId
     description: NonBlank
@@ -73,6 +91,7 @@ class Rule(_Strict):
     case_sensitive: bool = False
     scope: Scope = Field(default_factory=Scope)
     overrides: tuple[Override, ...] = ()
+    exceptions: tuple[Exception_, ...] = ()
     fix_hint: NonBlank
     source: NonBlank
     checked: date | None = None      # required in pack files (the loader checks); derived packs have none
@@ -96,11 +115,38 @@ class Rule(_Strict):
         return self
 
 
+LEXICON_REF = re.compile(r"\{lex:([a-z0-9_]+)\}")
+
+
 class Pack(_Strict):
+    """``lexicons`` are named word lists a rule's regex refers to as ``{lex:name}``: a few hundred conditions
+    or verb forms stay readable lists, and each reference becomes one alternation of them (longest first)."""
+
     id: RuleId
     version: NonBlank
     description: str = ""
+    lexicons: dict[Vertical, tuple[NonBlank, ...]] = Field(default_factory=dict)
     rules: tuple[Rule, ...]
+
+    @model_validator(mode="after")
+    def _expand_lexicons(self) -> Pack:
+        expanded = []
+        for rule in self.rules:
+            if not any(LEXICON_REF.search(r) for r in rule.regexes):
+                expanded.append(rule)
+                continue
+            regexes = tuple(LEXICON_REF.sub(lambda m, rid=rule.id: self._alternation(m.group(1), rid), r)
+                            for r in rule.regexes)
+            expanded.append(rule.model_copy(update={"regexes": regexes}))
+        object.__setattr__(self, "rules", tuple(expanded))
+        return self
+
+    def _alternation(self, name: str, rule_id: str) -> str:
+        if name not in self.lexicons:
+            raise ValueError(f"rule '{rule_id}' refers to unknown lexicon '{name}'; defined: "
+                             f"{', '.join(sorted(self.lexicons)) or 'none'}")
+        words = sorted({literal_regex(w) for w in self.lexicons[name]}, key=lambda p: (-len(p), p))
+        return "(?:" + "|".join(words) + ")"
 
     @field_validator("version", mode="before")
     @classmethod
