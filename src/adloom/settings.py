@@ -38,12 +38,6 @@ class Settings(BaseSettings):
     audit_key: Path | None = None              # Ed25519 key (`adloom audit keygen`) signing checkpoints; keep it
     #                                            outside the store, where the database owner cannot read it
     audit_witness: str | None = None           # a file signed checkpoints are appended to, or a URL they are POSTed to
-    # feedback loop (`adloom feedback import`, `adloom insights`, the next run's allocation)
-    feedback_metric: str = "ctr"               # the rate winners are ranked by: ctr, hook_rate, hold_rate, cvr …
-    feedback_min_impressions: int = 1000       # an ad is judged only past both minimums
-    feedback_min_spend: float = 5.0
-    feedback_exploration: float = 0.2          # share of the concept budget kept for exploration
-    feedback_cross_brand: bool = False         # let a brand borrow patterns learned on similar brands
     # `adloom serve`: required (32+ chars) on any host but loopback; signs the sign-in form's CSRF cookie
     secret_key: SecretStr | None = None
     session_hours: float = 12.0                # a desk sign-in lasts this long

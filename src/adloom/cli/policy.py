@@ -12,14 +12,14 @@ from rich.table import Table
 from rich.text import Text
 
 from adloom.cli.common import ProjectOpt, cli_errors, console, err_console, store_for
-from adloom.governance.evaluate import LabelledRow, evaluate_rows, read_labelled, without_length_limits
 from adloom.cli.evalreport import print_evaluation, progress_iter, semantic_scores
-from adloom.governance.semantic import load_semantic_or_warn
-from adloom.governance.textcheck import check_text
+from adloom.governance.evaluate import LabelledRow, evaluate_rows, read_labelled, without_length_limits
 from adloom.governance.packs import load_packs
 from adloom.governance.policytest import Report, case_files, load_cases, run_cases
 from adloom.governance.rego import default_bundle
 from adloom.governance.rego import run_cases as run_bundle_cases
+from adloom.governance.semantic import load_semantic_or_warn
+from adloom.governance.textcheck import check_text
 from adloom.store import concepts as concept_store
 from adloom.store.db import transaction
 from adloom.types import Finding, Route

@@ -226,7 +226,7 @@ def read_labelled(path: Path) -> list[LabelledRow]:
         route = (raw.get("route") or "").strip() or expected_route(labels, platform, vertical)
         if route not in ROUTES:
             raise InputError(f"unknown route '{route}'; valid: {', '.join(ROUTES)}", file=str(path), line=line)
-        rows.append(LabelledRow(line, text_value, labels, route, platform,  # type: ignore[arg-type]
+        rows.append(LabelledRow(line, text_value, labels, route, platform,
                                 raw.get("country") or None, vertical))
     return rows
 

@@ -27,6 +27,7 @@ import adloom
 from adloom.audit import DEFAULT_REDACTOR, AuditLog, Lineage, NewEvent, kinds, prune_payloads, write_anchor
 from adloom.audit.checkpoint import Checkpointer
 from adloom.audit.lineage import lineage_of_each
+from adloom.brand.gaps import missing as brand_gaps
 from adloom.brand.resolve import resolve_brand, write_brand
 from adloom.errors import WriterError
 from adloom.feedback import allocation, similar
@@ -48,6 +49,7 @@ from adloom.pipeline.events import asset_events, brand_version_event, export_eve
 from adloom.pipeline.export import ExportsAhead
 from adloom.pipeline.fanout import fill_counts, governed_units
 from adloom.platforms import Platform
+from adloom.render.photos import missing_assets
 from adloom.store import brands as brand_store
 from adloom.store import concepts as concept_store
 from adloom.store import patterns as pattern_store
@@ -237,6 +239,9 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
                                                    f"kept the offline extraction: {exc}"))
             to_save = None
     version = brand.version()
+    # what thin material leaves out and which images are missing: said in the run and its report
+    ingested.warnings += [IngestWarning(file="brand.yaml", message=gap) for gap in brand_gaps(brand)]
+    ingested.warnings += [IngestWarning(file="assets/", message=m) for m in missing_assets(folder, brand.brand_kit)]
     summary = RunSummary(run_id=run_id, brand_slug=brand.slug, brand_version=version, writer_id=writer.id,
                          started_at=started, documents=len(ingested.documents), warnings=ingested.warnings,
                          flagged_inputs=ingested.flagged, campaign=campaign)

@@ -135,8 +135,9 @@ class Pack(_Strict):
             if not any(LEXICON_REF.search(r) for r in rule.regexes):
                 expanded.append(rule)
                 continue
-            regexes = tuple(LEXICON_REF.sub(lambda m, rid=rule.id: self._alternation(m.group(1), rid), r)
-                            for r in rule.regexes)
+            def expand(m: re.Match[str], rid: str = rule.id) -> str:
+                return self._alternation(m.group(1), rid)
+            regexes = tuple(LEXICON_REF.sub(expand, r) for r in rule.regexes)
             expanded.append(rule.model_copy(update={"regexes": regexes}))
         object.__setattr__(self, "rules", tuple(expanded))
         return self

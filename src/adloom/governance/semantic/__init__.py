@@ -12,7 +12,7 @@ can go on without the layer (``adloom check``, ``adloom policy eval``) warn and 
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from adloom.errors import ModelFileError
 from adloom.governance.semantic.model import SemanticLayer, SemanticScore, load_semantic, sentence_spans
@@ -33,7 +33,7 @@ FIX_HINTS: dict[str, str] = {
 
 
 class _Printer(Protocol):
-    def print(self, *objects: object, **kwargs: object) -> None: ...
+    def print(self, *objects: Any, **kwargs: Any) -> None: ...
 
 
 def score_finding(score: SemanticScore, field: str) -> Finding:

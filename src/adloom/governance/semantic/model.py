@@ -141,7 +141,7 @@ class SemanticLayer:
             z = vectors @ self.head_w.T + self.head_b
             probs[keep] = 1 / (1 + np.exp(-(self.platt_a * z + self.platt_b)))
         best: list[dict[int, tuple[float, int]]] = [{} for _ in texts]
-        for u in keep:
+        for u in (int(k) for k in keep):
             text_index = units[u][0]
             for j, p in enumerate(probs[u]):
                 floor = self.bands[j] if self.bands[j] is not None else self.thresholds[j]
