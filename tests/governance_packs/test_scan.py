@@ -12,7 +12,7 @@ def _hits(text: str, **context: str | None) -> list[tuple[str, str]]:
 
 def test_hit_names_rule_pack_span_category_and_fix() -> None:
     [hit] = load_packs().scan("Our tea cures diabetes fast")
-    assert (hit.rule_id, hit.pack, hit.severity, hit.category) == ("health.cure", "general@2026.11.1", "block",
+    assert (hit.rule_id, hit.pack, hit.severity, hit.category) == ("health.cure", "general@2026.12.1", "block",
                                                                    "health")
     assert (hit.start, hit.end, hit.text) == (8, 22, "cures diabetes")
     assert hit.fix_hint
@@ -35,8 +35,9 @@ def test_vertical_override() -> None:
     assert _hits("before and after", vertical="weight_loss") == [("weightloss.before_after", "block")]
 
 
-def test_unknown_context_reports_every_rule_at_its_strictest() -> None:
-    assert _hits("Doctors hate this") == [("clickbait", "block")]
+def test_unknown_platform_keeps_base_severity_platform_overrides_need_the_platform() -> None:
+    # a platform's stricter severity applies only when that platform is named (issue 12, context-correct routing)
+    assert _hits("Doctors hate this") == [("clickbait", "review")]
     assert ("meta.age_attribute", "review") in _hits("Women over 50")
 
 
@@ -59,8 +60,9 @@ def test_lexical_check_scans_visible_fields_in_campaign_context() -> None:
     findings = check(concept, brand, campaign)
     assert [(f.rule_id, f.field, f.severity, f.span) for f in findings] == [
         ("clickbait", f"hooks[{draft.hooks[0].id}].text", "block", (0, 12)),   # google is in the campaign
+        ("named_competitor", f"copy.meta[{meta.hook_id}].headline", "review", (0, 14)),  # comparative + a name
         ("brand.competitor", f"copy.meta[{meta.hook_id}].headline", "block", (7, 14)),
     ]
-    assert findings[0].pack == "general@2026.11.1" and findings[0].fix_hint
+    assert findings[0].pack == "general@2026.12.1" and findings[0].fix_hint
     meta_only = campaign.model_copy(update={"platforms": ["meta"]})
     assert check(concept, brand, meta_only)[0].severity == "review"

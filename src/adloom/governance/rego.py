@@ -23,9 +23,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -272,10 +272,16 @@ def _own_tests_pass(bundle: Bundle) -> None:
                 line=_line_of(read_source(path), rf"name:\s*['\"]?{re.escape(case.name)}"))
 
 
-@cache
+_per_thread = threading.local()
+
+
 def default_bundle() -> Bundle:
-    """The bundle shipped as package data."""
-    return load_bundle(Path(str(resources.files("adloom.data") / "policies")))
+    """The bundle shipped as package data, one per thread: a regorus engine may only be used on the thread that
+    built it ("unsendable"), and runs started from the desk or a test's server thread would otherwise share one."""
+    bundle: Bundle | None = getattr(_per_thread, "bundle", None)
+    if bundle is None:
+        bundle = _per_thread.bundle = load_bundle(Path(str(resources.files("adloom.data") / "policies")))
+    return bundle
 
 
 class PolicyRegistry:
