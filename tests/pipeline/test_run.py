@@ -148,8 +148,9 @@ async def test_export_parts_made_during_the_run_equal_the_ones_made_at_the_end(
 
     def both(concepts: Any, verdicts: Any, brand: Any, campaign: Any, summary: Any, out_dir: Path,
              **options: Any) -> dict[str, Path]:
-        made_now = real(concepts, verdicts, brand, campaign, summary, tmp_path / "fresh",
-                        assets=options["assets"], lineage=lineages_of(store, concepts))
+        # the same options (report sections and all), but nothing made ahead: every part made now
+        at_end = {**options, "ahead": {}, "lineage": lineages_of(store, concepts)}
+        made_now = real(concepts, verdicts, brand, campaign, summary, tmp_path / "fresh", **at_end)
         fresh.update({k: p.read_bytes() for k, p in made_now.items()})
         ahead_used.update(options["ahead"])
         return real(concepts, verdicts, brand, campaign, summary, out_dir, **options)
