@@ -115,7 +115,9 @@ def test_brand_pack_from_avoid_list_and_competitors() -> None:
     packs = load_packs(brand=b)
     hits = packs.scan("No miracle here, unlike SleepCo")
     assert [(h.rule_id, h.text, h.severity) for h in hits] == [
-        ("brand.avoid", "miracle", "block"), ("brand.competitor", "SleepCo", "block")]
+        ("brand.avoid", "miracle", "block"),
+        ("named_competitor", "unlike SleepCo", "review"),       # the general pack's comparative + a name
+        ("brand.competitor", "SleepCo", "block")]
     assert hits[0].pack.startswith("brand@")
     b2 = b.model_copy(update={"avoid": [*b.avoid, "nap"]})
     assert load_packs(brand=b2).version != packs.version
