@@ -43,6 +43,8 @@ def test_run_then_list_show_and_export(project: Path) -> None:
     assert code == 0 and json.loads(out)["concept"]["id"] == first_id
     code, out = invoke("export", "--project", str(project), "--out", str(project / "again"))
     assert code == 0 and (project / "again" / "report.html").exists()
+    # the export writes the same report as the run: the allocation section included
+    assert "Why each angle got its share" in (project / "again" / "report.html").read_text(encoding="utf-8")
     # the run left an anchor and a chain that verifies; lineage answers for an exported ad name
     assert len(list((project / ".adloom" / "anchors").glob("*.json"))) == 1     # keyed by the store's id
     code, out = invoke("audit", "verify", "--project", str(project))

@@ -13,10 +13,12 @@ import numpy as np
 from jinja2 import Environment, PackageLoader
 from sqlalchemy.orm import Session, sessionmaker
 
+from adloom.audit import AuditLog
 from adloom.audit.lineage import lineage
 from adloom.feedback.imports import import_file
 from adloom.feedback.synthetic import deliver, write_meta_csv
 from adloom.pipeline.run import RunOptions, RunResult, run
+from adloom.review.exports import write_run_exports
 from adloom.types import Campaign
 from adloom.writers.registry import get_writer
 from tests.conftest import EXAMPLE_BRAND
@@ -71,6 +73,9 @@ async def test_a_clear_winner_reshapes_the_next_run(store: sessionmaker[Session]
 
     report = second.outputs["report"].read_text(encoding="utf-8")
     assert "Why each angle got its share" in report and shares[winner]["reason"].split(";")[0] in report
+    # writing the exports again after review decisions keeps the section
+    again = write_run_exports(store, AuditLog(store), second.summary.run_id)["report"].read_text(encoding="utf-8")
+    assert "Why each angle got its share" in again and shares[winner]["reason"].split(";")[0] in again
 
     trail = lineage(store, names[0])
     assert [p["file"] for p in trail.performance] == ["meta_export.csv"]

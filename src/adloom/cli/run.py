@@ -27,6 +27,7 @@ from adloom.cli.common import (
 from adloom.cli.feedback import options_from
 from adloom.cli.progress import progress_for
 from adloom.errors import BrandInputError, ConfigError
+from adloom.feedback import report as feedback_report
 from adloom.governance.packs import PackSet, load_packs
 from adloom.governance.verticals import checked_vertical
 from adloom.ingest.fetch import FetchOptions
@@ -202,6 +203,7 @@ def export(
     assets: dict[str, list[Asset]] = {}
     for asset in summary.assets:
         assets.setdefault(asset.concept_id, []).append(asset)
-    outputs = export_stage.exports(concepts, verdicts, brand, campaign, summary, out_dir, assets=assets)
+    outputs = export_stage.exports(concepts, verdicts, brand, campaign, summary, out_dir, assets=assets,
+                                   sections=feedback_report.sections(summary))
     for name, path in outputs.items():
         console.print(f"{name}: {path}", highlight=False)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from adloom.audit import AuditLog
 from adloom.audit.lineage import lineage_of_each
 from adloom.errors import ConfigError
+from adloom.feedback import report as feedback_report
 from adloom.pipeline import export as export_stage
 from adloom.pipeline.events import export_event
 from adloom.store import concepts as concept_store
@@ -38,7 +39,7 @@ def write_run_exports(factory: sessionmaker[Session], audit: AuditLog, run_id: s
         assets.setdefault(asset.concept_id, []).append(asset)
     lineage = lineage_of_each(factory, [c.id for c in concepts])
     outputs = export_stage.exports(concepts, verdicts, brand, summary.campaign or Campaign(), summary, out_dir,
-                                   assets=assets, lineage=lineage)
+                                   assets=assets, lineage=lineage, sections=feedback_report.sections(summary))
     with transaction(factory) as session:
         audit.append_many_in(session, [replace(export_event(run_id, name, path, concepts, brand), actor=actor)
                                        for name, path in outputs.items()])
