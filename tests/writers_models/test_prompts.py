@@ -62,10 +62,24 @@ def test_fence_cannot_be_closed_from_inside() -> None:
 
 
 def test_unknown_template_is_a_clear_error() -> None:
-    with pytest.raises(KeyError, match="concept@1"):
+    with pytest.raises(KeyError, match="concept@2"):
         render("concept@99", task=None)
 
 
 def test_source_hash_changes_with_template() -> None:
-    assert source_hash("concept@1") != source_hash("rewrite@1")
-    assert source_hash("concept@1") == source_hash("concept@1")
+    assert source_hash("concept@2") != source_hash("rewrite@1")
+    assert source_hash("concept@2") == source_hash("concept@2")
+
+
+def test_winning_hook_structures_reach_the_model(concept_task: ConceptTask) -> None:
+    """The feedback loop's preferred hook templates are shown to a model as their spoken structure."""
+    from adloom.writers.formula.templates import HOOK_TEMPLATES
+    winner = HOOK_TEMPLATES[0]
+    plain = render(concept_task.template, task=concept_task, schema=None)
+    assert "WINNING HOOK STRUCTURES" not in plain.user
+    tuned = concept_task.model_copy(update={"constraints": concept_task.constraints.model_copy(
+        update={"preferred_hook_templates": [winner.id, "tag:question"]})})
+    prompt = render(tuned.template, task=tuned, schema=None)
+    section = prompt.user[prompt.user.index("WINNING HOOK STRUCTURES"):]
+    assert f'- {winner.id}: "{winner.text}"' in section and "- tag:question: tag:question" in section
+    assert prompt.hash() != plain.hash()

@@ -9,6 +9,7 @@ from adloom.naming import ad_names
 from adloom.pipeline.concepts import GovernedConcept
 from adloom.platforms import PLATFORMS
 from adloom.types import Asset, BrandObject, Concept, Document, sha256_file
+from adloom.writers.base import ConceptTask
 
 
 def brand_version_event(brand: BrandObject, version: str, status: str, documents: list[Document]) -> NewEvent:
@@ -25,7 +26,7 @@ def concept_events(result: GovernedConcept, writer_id: str, rewrites: bool) -> l
             "writer": writer_id}
     events = []
     for verdict in result.verdicts:
-        template = "rewrite@1" if rewrites and verdict.attempt > 1 else "concept@1"
+        template = "rewrite@1" if rewrites and verdict.attempt > 1 else ConceptTask.template
         events.append(NewEvent(kinds.CONCEPT_GENERATED, concept.id, writer_id,
                                {**base, "template": template, "attempt": verdict.attempt}))
         events.append(NewEvent(kinds.VERDICT_RECORDED, concept.id, "governance", {
@@ -38,7 +39,7 @@ def concept_events(result: GovernedConcept, writer_id: str, rewrites: bool) -> l
                             for f in verdict.findings if f.severity != "warn"]}))
     if concept.status == "failed":
         events.append(NewEvent(kinds.CONCEPT_GENERATED, concept.id, writer_id,
-                               {**base, "template": "concept@1", "attempt": concept.attempt,
+                               {**base, "template": ConceptTask.template, "attempt": concept.attempt,
                                 "error": concept.error}))
     return events
 

@@ -33,7 +33,7 @@ class ConceptTask(Task[ConceptDraft]):
     """Write hooks, scripts, static copy and a UGC brief for one angle x segment."""
 
     output_type: ClassVar[type[BaseModel]] = ConceptDraft
-    template: ClassVar[str] = "concept@1"
+    template: ClassVar[str] = "concept@2"        # @2: winning hook structures from the feedback loop
 
     brand: BrandObject
     angle: Angle

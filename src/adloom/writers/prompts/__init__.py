@@ -55,6 +55,13 @@ def untrusted(text: str, label: str) -> str:
             f"{body}\n</{_FENCE} nonce=\"{nonce}\">")
 
 
+def hook_structure(template_id: str) -> str:
+    """The spoken line of a formula hook template, slots left as ``{slot}``: how a model is shown a winning
+    structure (the pattern library stores template ids); an id no template has is shown as itself."""
+    from adloom.writers.formula.templates import HOOK_TEMPLATES  # data only; imported on first use
+    return next((f'"{t.text}"' for t in HOOK_TEMPLATES if t.id == template_id), template_id)
+
+
 @lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -62,6 +69,7 @@ def _env() -> jinja2.Environment:
         autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["json"] = to_json
     env.filters["untrusted"] = untrusted
+    env.filters["hook_structure"] = hook_structure
     return env
 
 
@@ -82,7 +90,7 @@ def compile_template(template_id: str) -> None:
 
 
 def render(template_id: str, **context: Any) -> RenderedPrompt:
-    """Render the ``system`` and ``user`` blocks of ``template_id`` (``concept@1``) with ``context``."""
+    """Render the ``system`` and ``user`` blocks of ``template_id`` (``concept@2``) with ``context``."""
     try:
         template = _env().get_template(template_id)
     except jinja2.TemplateNotFound as exc:
