@@ -35,7 +35,7 @@ async def test_every_call_is_a_row_with_tokens_and_cost(openai_server: ModelServ
     await w.run(concept_task)
     [row] = _rows(store)
     assert (row.run_id, row.writer_id, row.template, row.cache_hit) == ("run-1", "openai:gpt-4o-mini",
-                                                                          "concept@1", 0)
+                                                                          "concept@2", 0)
     assert row.input_tokens > 1000 and row.output_tokens > 100
     assert row.cost == pytest.approx((row.input_tokens * 0.15 + row.output_tokens * 0.60) / 1e6)
     assert row.request["provider"] == "openai" and len(row.request["prompt_hash"]) == 64
