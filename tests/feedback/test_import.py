@@ -121,6 +121,32 @@ def test_xlsx_tiktok_and_google_exports(store: sessionmaker[Session], tmp_path: 
     assert labels == {"Sore legs? Watch this": "BEST", "Made for runners": "LOW"}
 
 
+def test_day_or_range_rows_read_alike_on_meta_and_tiktok(store: sessionmaker[Session], tmp_path: Path) -> None:
+    """Meta and TikTok share one dated-rows reader: a filled day wins over the range, a row without one
+    keeps its range, and a TikTok export with only Start/End dates is a range export."""
+    names = seed_concepts(store)
+    meta = tmp_path / "meta_mixed.csv"
+    meta.write_text("Reporting starts,Reporting ends,Day,Ad name,Amount spent (EUR),Impressions,Link clicks\n"
+                    f"2026-11-01,2026-11-07,2026-11-03,{names[0]},5.00,1000,10\n"
+                    f"2026-11-01,2026-11-07,,{names[1]},35.00,7000,70\n", encoding="utf-8")
+    result = import_file(store, meta)
+    with store() as session:
+        spans = {r.ad_name: (r.date_start, r.date_end) for r in session.scalars(select(PerformanceRecordRow))}
+    assert result.records == 2 and spans == {names[0]: ("2026-11-03", "2026-11-03"),
+                                             names[1]: ("2026-11-01", "2026-11-07")}
+    tiktok = tmp_path / "tt_range.csv"
+    name = names[2].replace("_meta", "_tiktok")
+    tiktok.write_text("Ad name,Ad group name,Start date,End date,Cost,Impressions,Clicks (destination)\n"
+                      f"{name},g1,2026-11-01,2026-11-14,20.00,4000,40\n", encoding="utf-8")
+    result = import_file(store, tiktok)
+    assert (result.platform, result.records, result.first_day, result.last_day) == (
+        "tiktok", 1, "2026-11-01", "2026-11-14")
+    no_dates = tmp_path / "tt_no_dates.csv"
+    no_dates.write_text(f"Ad name,Ad group name,Cost,Impressions\n{name},g1,1.00,10\n", encoding="utf-8")
+    with pytest.raises(InputError, match="missing column\\(s\\) 'Start date' and 'End date' \\(or a 'Date'"):
+        import_file(store, no_dates, platform="tiktok")
+
+
 def _bad_files(tmp_path: Path, names: list[str]) -> dict[str, tuple[Path, str]]:
     ok = daily(names[:2], {"*": 0.01}, days=1)
     files: dict[str, tuple[Path, str]] = {}

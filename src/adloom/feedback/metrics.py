@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from adloom.mathutil import ratio
+
 __all__ = ["METRICS", "Totals", "metric_counts", "non_overlapping"]
 
 # metric -> (successes field, trials field): every ranking rate is a ratio of two counts
@@ -28,10 +30,6 @@ METRICS: dict[str, tuple[str, str]] = {
     "cvr": ("purchases", "impressions"),
 }
 SUMMED = ("impressions", "spend", "clicks", "video_3s", "thruplays", "purchases", "revenue")
-
-
-def _ratio(a: float, b: float) -> float | None:
-    return a / b if b else None
 
 
 @dataclass
@@ -72,10 +70,10 @@ class Totals:
     def figures(self) -> dict[str, float | None]:
         return {
             "impressions": self.impressions, "spend": round(self.spend, 2), "clicks": self.clicks,
-            "ctr": _ratio(self.clicks, self.impressions), "hook_rate": _ratio(self.video_3s, self.impressions),
-            "hold_rate": _ratio(self.thruplays, self.video_3s),
-            "thruplay_rate": _ratio(self.thruplays, self.impressions),
-            "cpa": _ratio(self.spend, self.purchases), "roas": _ratio(self.revenue, self.spend),
+            "ctr": ratio(self.clicks, self.impressions), "hook_rate": ratio(self.video_3s, self.impressions),
+            "hold_rate": ratio(self.thruplays, self.video_3s),
+            "thruplay_rate": ratio(self.thruplays, self.impressions),
+            "cpa": ratio(self.spend, self.purchases), "roas": ratio(self.revenue, self.spend),
             "purchases": self.purchases,
         }
 

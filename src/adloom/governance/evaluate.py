@@ -22,6 +22,7 @@ from pathlib import Path
 from adloom.errors import InputError
 from adloom.governance.gate import route
 from adloom.governance.textcheck import TextCheck
+from adloom.mathutil import ratio
 from adloom.types import Finding, Route
 
 __all__ = ["ALWAYS_BLOCK", "LABELS", "ROUTES", "CategoryScore", "Evaluation", "LabelledRow", "RouteSummary",
@@ -111,17 +112,13 @@ class RouteSummary:
     clean_flagged: int = 0
     clean_blocked: int = 0
 
-    @staticmethod
-    def _ratio(a: int, b: int) -> float | None:
-        return a / b if b else None
-
     def as_dict(self) -> dict[str, object]:
         return {**self.__dict__,
-                "recall": self._ratio(self.flagged_violating, self.violating),
-                "must_block_missed_rate": self._ratio(self.must_block - self.must_block_blocked, self.must_block),
-                "flag_precision": self._ratio(self.flagged_violating, self.flagged),
-                "clean_flagged_rate": self._ratio(self.clean_flagged, self.clean),
-                "clean_blocked_rate": self._ratio(self.clean_blocked, self.clean)}
+                "recall": ratio(self.flagged_violating, self.violating),
+                "must_block_missed_rate": ratio(self.must_block - self.must_block_blocked, self.must_block),
+                "flag_precision": ratio(self.flagged_violating, self.flagged),
+                "clean_flagged_rate": ratio(self.clean_flagged, self.clean),
+                "clean_blocked_rate": ratio(self.clean_blocked, self.clean)}
 
 
 @dataclass

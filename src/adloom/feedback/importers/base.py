@@ -154,6 +154,35 @@ class Importer(ABC):
             raise InputError(str(exc), file=table.file, line=line, field=field) from None
 
 
+class DatedImporter(Importer):
+    """Per-ad rows dated by a day column (a daily breakdown) or a start and end column (a reporting range),
+    as Meta and TikTok export them: such an importer only declares its columns. ``dates`` names the headers
+    errors quote: (day, start, end)."""
+
+    dates: ClassVar[tuple[str, str, str]]
+
+    def records(self, table: Table) -> Iterator[RawRecord | Skip]:
+        cols = self.columns(table)
+        at = cols.at
+        day, start_header, end_header = self.dates
+        ranged = "start" in at and "end" in at
+        if "day" not in at and not ranged:
+            raise InputError(f"missing column(s) '{start_header}' and '{end_header}' (or a '{day}' breakdown)",
+                             file=table.file, line=table.header_line)
+        for line, row in table.rows:
+            name = self.cell(row, at["ad_name"])
+            if self.is_total(row, name):
+                yield Skip(line, name, "totals row", listed=False)
+                continue
+            # an export can carry both: a row with its day filled is that day, the others their range
+            if "day" in at and (not ranged or self.cell(row, at["day"])):
+                start = end = self.date(table, line, row[at["day"]] if at["day"] < len(row) else None, day)
+            else:
+                start = self.date(table, line, row[at["start"]] if at["start"] < len(row) else None, start_header)
+                end = self.date(table, line, row[at["end"]] if at["end"] < len(row) else None, end_header)
+            yield self.numbers(table, cols, line, row, name, start, end)
+
+
 def available() -> dict[str, Any]:
     return {ep.name: ep for ep in entry_points(group="adloom.importers")}
 
