@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pytest
 
 from adloom.errors import BrandInputError
-from adloom.pipeline.brand import brand_object, claim_id
+from adloom.brand.assemble import brand_object, claim_id
 from tests.brand.factories import DESK, FORM, RUNNERS, form, page, persona, turn
 from tests.conftest import EXAMPLE_BRAND
 

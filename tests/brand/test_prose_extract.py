@@ -12,7 +12,7 @@ from adloom.brand.extract import extract
 from adloom.brand.gaps import missing
 from adloom.errors import BrandInputError
 from adloom.governance.embeddings import default_embedder
-from adloom.pipeline.brand import brand_object
+from adloom.brand.assemble import brand_object
 from adloom.pipeline.ingest import documents
 from adloom.types import Document, Provenance
 

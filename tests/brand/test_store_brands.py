@@ -1,6 +1,6 @@
 from sqlalchemy.orm import Session, sessionmaker
 
-from adloom.pipeline.brand import brand_object
+from adloom.brand.assemble import brand_object
 from adloom.store import brands as brand_store
 from adloom.store.db import transaction
 from tests.brand.factories import FORM, RUNNERS

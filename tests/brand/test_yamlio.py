@@ -4,7 +4,7 @@ import pytest
 
 from adloom.brand.yamlio import HEADER, load_brand, save_brand
 from adloom.errors import BrandObjectError
-from adloom.pipeline.brand import brand_object
+from adloom.brand.assemble import brand_object
 from tests.brand.factories import DESK, FORM, RUNNERS, page
 
 

@@ -91,7 +91,7 @@ def test_a_call_in_the_folder_is_mined_for_pains(call_wav: Path, tmp_path: Path)
     (folder / "website").mkdir()
     (folder / "website" / "index.html").write_text("<html><body><h1>Quietly</h1><p>Quietly makes a recovery "
                                                    "device for runners.</p></body></html>")
-    from adloom.pipeline.brand import brand_object
+    from adloom.brand.assemble import brand_object
 
     docs = asyncio.run(documents(folder)).documents
     brand = brand_object(docs, slug="quietly")

@@ -11,13 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adloom.errors import ConfigError, OutputInvalid, ProviderTimeout, RateLimited, WriterError
+from adloom.pipeline.calls import layered as wrap
 from adloom.store.tables import WriterCallRow
 from adloom.types import ConceptDraft
 from adloom.writers import registry
 from adloom.writers.base import ConceptTask
 from adloom.writers.formula import write_concept
 from adloom.writers.openai import OllamaWriter, OpenAIWriter
-from adloom.writers.wrappers import wrap
 from tests.writers_models.server import ModelServer, Reply, serve, text_reply
 
 

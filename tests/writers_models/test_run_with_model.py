@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adloom.brand.yamlio import load_brand
+from adloom.pipeline.calls import load_usage
 from adloom.pipeline.run import RunOptions, RunResult, run
 from adloom.store.tables import WriterCallRow
 from adloom.types import Campaign
 from adloom.writers.openai import OpenAIWriter
-from adloom.writers.pricing import load_usage
 from tests.writers_models.conftest import brand_folder
 from tests.writers_models.server import ModelServer, Reply, formula_responder, section_json, serve
 

@@ -10,14 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adloom.errors import ProviderTimeout, WriterError
-from adloom.store.tables import WriterCacheRow, WriterCallRow
+from adloom.pipeline.calls import layered as wrap
+from adloom.pipeline.calls import load_usage
+from adloom.store.tables import WriterCallRow
 from adloom.writers.base import ConceptTask
 from adloom.writers.fake import FakeWriter
 from adloom.writers.formula import FormulaWriter
 from adloom.writers.openai import OpenAIWriter
-from adloom.writers.pricing import PriceTable, load_usage, stage_of
+from adloom.writers.pricing import PriceTable, stage_of
 from adloom.writers.tasks import AnglesTask, BrandTask, RewriteTask, supports
-from adloom.writers.wrappers import HeldRows, RetryingWriter, TokenBucket, wrap
+from adloom.writers.wrappers import RetryingWriter, TokenBucket
 from tests.writers_models.server import ModelServer
 
 
@@ -144,27 +146,6 @@ def test_supports_tells_model_writers_from_offline_ones(openai_server: ModelServ
         assert supports(model, task_type)
     assert supports(wrap(FormulaWriter(), factory=store), ConceptTask)
     assert not supports(wrap(FormulaWriter(), factory=store), BrandTask)
-
-
-async def test_held_rows_wait_for_the_owner_and_still_answer_the_cache(
-        openai_server: ModelServer, concept_task: ConceptTask, store: sessionmaker[Session]) -> None:
-    held = HeldRows(store)
-    model = OpenAIWriter("m", base_url=openai_server.base_url, api_key="test-key")
-    w = wrap(model, factory=store, run_id="held", held=held)
-    first = await w.run(concept_task)
-    assert _rows(store) == []                                   # nothing written until the owner says so
-    assert await w.run(concept_task) == first and len(openai_server.requests) == 1    # a held cache row
-    # another run (not holding its rows) stores the same task meanwhile: the held duplicate cache row is
-    # skipped, and every call row still lands
-    await wrap(model, factory=store, run_id="other").run(concept_task)
-    assert len(openai_server.requests) == 2
-    held.write()
-    usage = load_usage(store, "held")
-    assert usage["concepts"]["calls"] == 2 and usage["concepts"]["cache_hits"] == 1
-    with store() as session:
-        assert len(session.scalars(select(WriterCacheRow)).all()) == 1
-    held.write()                                                # nothing held: nothing written twice
-    assert len(_rows(store)) == 3
 
 
 def test_usage_reads_the_figures_and_the_priced_flag_without_the_bodies(store: sessionmaker[Session]) -> None:

@@ -3,7 +3,7 @@
 Pains, desires, objections (with the brand's own answers), proof points, product facts, offers, voice
 descriptors with examples, and segments clustered from persona-like statements. Every item is an
 ``Evidence`` carrying the sentence it came from and its character span, so a strategist can check it.
-Forms and persona files refine the result in ``pipeline/brand.py``; nothing here needs them.
+Forms and persona files refine the result in ``brand/assemble.py``; nothing here needs them.
 
 Untrusted text stays data: a flagged document or an instruction-like sentence is never mined.
 """
@@ -99,8 +99,9 @@ def _heading_span(doc: Document) -> Span:
 
 
 def _one_sentence(span: Span, names: frozenset[str]) -> list[prose.Found]:
-    """An offer, proof or fact is one sentence's role (checked in that order); pains and desires may join."""
-    role = prose.offers(span) or prose.proof(span) or prose.facts(span, names)
+    """An offer is one sentence's whole role; otherwise it may hold proof and a fact at once ("X is a
+    fragrance-free serum with 5% niacinamide, dermatologist-tested"); pains and desires may join."""
+    role = prose.offers(span) or [*prose.proof(span), *prose.facts(span, names)]
     return [*role, *prose.pains(span), *prose.desires(span)]
 
 

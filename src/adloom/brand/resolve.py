@@ -17,7 +17,7 @@ from typing import Literal
 
 from adloom.brand.yamlio import load_brand, save_brand
 from adloom.naming import slugify
-from adloom.pipeline.brand import brand_object, sources_hash
+from adloom.brand.assemble import brand_object, sources_hash
 from adloom.types import BrandObject, Document
 
 __all__ = ["BRAND_FILE", "ResolvedBrand", "brand_slug", "extract_brand", "resolve_brand", "write_brand"]

@@ -45,6 +45,8 @@ from adloom.pipeline import angles as angles_stage
 from adloom.pipeline import brand as brand_stage
 from adloom.pipeline import dedupe, export, ingest
 from adloom.pipeline.background import EmbedBatcher, FilesBehind, background_priority, frozen_heap, meanwhile
+from adloom.pipeline.calls import layered as wrap
+from adloom.pipeline.calls import load_usage
 from adloom.pipeline.events import asset_events, brand_version_event, export_event
 from adloom.pipeline.export import ExportsAhead
 from adloom.pipeline.fanout import fill_counts, governed_units
@@ -68,10 +70,9 @@ from adloom.types import (
     sha256_file,
 )
 from adloom.writers.base import ConceptTask, Writer
-from adloom.writers.pricing import PriceTable, load_usage
+from adloom.writers.pricing import PriceTable
 from adloom.writers.tasks import AnglesTask, BrandTask, RewriteTask, supports
 from adloom.writers.verify import apply_second_opinion, second_opinion
-from adloom.writers.wrappers import HeldRows, wrap
 
 
 class Progress(Protocol):
@@ -172,32 +173,28 @@ async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, c
     live = _Live(on_start)
     with frozen_heap():
         files = FilesBehind()
-        held = HeldRows(factory)    # the model calls' records and cache rows, written between replies
         try:
             return await _run(folder, factory=factory, writer=writer, campaign=campaign, out_root=out_root,
                               options=options, progress=progress, render_assets=render_assets, files=files,
-                              held=held, live=live)
+                              live=live)
         except (asyncio.CancelledError, KeyboardInterrupt):
             if live.run_id is not None:
                 _mark_interrupted(factory, live.run_id)
             raise
         finally:
-            try:
-                held.write()
-            finally:
-                await files.drain()
+            await files.drain()
 
 
 async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, campaign: Campaign,
                out_root: Path, options: RunOptions | None, progress: Progress | None,
-               render_assets: RenderFn | None, files: FilesBehind, held: HeldRows, live: _Live) -> RunResult:
+               render_assets: RenderFn | None, files: FilesBehind, live: _Live) -> RunResult:
     options = options or RunOptions()
     progress = progress or NoProgress()
     audit = AuditLog(factory, redact=DEFAULT_REDACTOR if options.audit_redact else None)
     started = datetime.now(UTC)
     run_id = f"{started:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
     wrap_for = partial(wrap, writer, factory=factory, prices=options.prices, rpm=options.writer_rpm,
-                       tpm=options.writer_tpm, retries=options.writer_retries, cache=not writer.offline, held=held)
+                       tpm=options.writer_tpm, retries=options.writer_retries, cache=not writer.offline)
     writer = wrap_for(run_id=run_id)
 
     progress.stage("ingest")
@@ -326,7 +323,6 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
             governing.append(asyncio.ensure_future(governance()))
         governor, batcher = await governing[0]
         await batcher.embed(governor.embedding_texts([concept]))
-        held.write()    # the replies that came in with this draft are answered by now: store their rows
         return governor.verdict(concept, max_attempts=options.max_attempts)
 
     # each stored concept's export parts are made while the model writes the others; not when rendering
@@ -345,7 +341,6 @@ async def _run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, 
     finally:
         embed_pool.shutdown(wait=False)
         warm_pool.shutdown(wait=False)
-        held.write()
 
     (await loading[0]).save()
     as_stored = {u.concept.id: u.concept for u in units}

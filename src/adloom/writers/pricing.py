@@ -1,4 +1,4 @@
-"""Tokens to money, and a run's writer calls summed per stage.
+"""Tokens to money, and a run's writer calls summed per stage (read from the store by ``pipeline.calls``).
 
 The price table is data: the shipped ``pricing.yaml`` or a user's file with the same shape. A writer id
 with no entry is *unpriced* (cost 0, flagged), never silently guessed.
@@ -14,14 +14,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
 from adloom import yamlutil
 from adloom.errors import ConfigError
-from adloom.store.tables import WriterCallRow
 
-__all__ = ["CallFigures", "Price", "PriceTable", "StageUsage", "load_usage", "stage_of", "usage_by_stage"]
+__all__ = ["CallFigures", "Price", "PriceTable", "StageUsage", "stage_of", "usage_by_stage"]
 
 
 @dataclass(frozen=True)
@@ -129,14 +126,3 @@ def usage_by_stage(rows: Iterable[CallFigures]) -> dict[str, dict[str, Any]]:
             if row.writer_id not in usage.writers:
                 usage.writers.append(row.writer_id)
     return {k: v.as_dict() for k, v in stages.items()}
-
-
-def load_usage(factory: sessionmaker[Session], run_id: str) -> dict[str, dict[str, Any]]:
-    """The run's usage from its call rows. Only the figures are read: the request and reply bodies (the
-    whole prompt and answer of every call) stay in the database; the priced flag is read out of the
-    stored request by the database's JSON operator."""
-    r = WriterCallRow
-    query = select(r.template, r.writer_id, r.cache_hit, r.error.is_not(None), r.input_tokens, r.output_tokens,
-                   r.cost, r.latency_ms, r.request["priced"].as_boolean()).where(r.run_id == run_id).order_by(r.id)
-    with factory() as session:
-        return usage_by_stage(CallFigures(*row) for row in session.execute(query))
