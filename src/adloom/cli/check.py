@@ -24,11 +24,13 @@ from adloom.governance.packs import PackSet, load_packs
 from adloom.governance.packs.schema import SEVERITY_RANK
 from adloom.governance.textcheck import TextCheck, check_text
 from adloom.governance.verticals import checked_vertical
+from adloom.ingest.limits import MAX_FIELD_CHARS
 
 __all__ = ["check"]
 
 MAX_FILE_BYTES = 50_000_000
 MAX_ROWS = 100_000
+MAX_CELL_CHARS = MAX_FIELD_CHARS
 STYLE = {"block": "bold white on red", "review": "black on yellow", "warn": "underline"}
 
 
@@ -59,18 +61,32 @@ def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
     if len(raw) > MAX_FILE_BYTES:
         raise InputError(f"file is larger than {MAX_FILE_BYTES:,} bytes", file=str(path))
-    text = _decode(raw, path)
+    # a bare CR (old Mac line ends) made the csv module raise from inside DictReader: newlines are one kind
+    text = _decode(raw, path).replace("\r\n", "\n").replace("\r", "\n")
     first = text.split("\n", 1)[0]
     reader = csv.DictReader(io.StringIO(text), delimiter="\t" if first.count("\t") > first.count(",") else ",")
-    header = [h.strip() for h in reader.fieldnames or []]
-    if not header:
-        raise InputError("file is empty", file=str(path))
     rows = []
-    for row in reader:
-        rows.append({(k or "").strip(): (v or "") for k, v in row.items() if isinstance(v, str)})
-        if len(rows) > MAX_ROWS:
-            raise InputError(f"file has more than {MAX_ROWS:,} rows; split it", file=str(path))
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+        if not header:
+            raise InputError("file is empty", file=str(path))
+        for row in reader:
+            rows.append({(k or "").strip(): (v or "") for k, v in row.items() if isinstance(v, str)})
+            _check_cells(rows[-1], path, reader.line_num)
+            if len(rows) > MAX_ROWS:
+                raise InputError(f"file has more than {MAX_ROWS:,} rows; split it", file=str(path))
+    except csv.Error as exc:
+        reason = (f"a cell holds more than {csv.field_size_limit():,} characters" if "field limit" in str(exc)
+                  else f"malformed CSV: {exc}")
+        raise InputError(reason, file=str(path), line=reader.line_num + 1) from None
     return header, rows
+
+
+def _check_cells(row: dict[str, str], path: Path, line: int) -> None:
+    for column, value in row.items():
+        if len(value) > MAX_CELL_CHARS:
+            raise InputError(f"{len(value):,} characters, over the {MAX_CELL_CHARS:,} a cell may hold",
+                             file=str(path), line=line, field=column)
 
 
 def _int(value: str | None) -> int | None:

@@ -12,6 +12,7 @@ from typing import Any
 from adloom.errors import BrandInputError
 from adloom.ingest.decode import decode_utf8
 from adloom.ingest.form_checks import check_form
+from adloom.ingest.limits import cell_ok, check_size, data_ok, dotted_ok
 from adloom.ingest.result import IngestResult, make_document
 from adloom.ingest.structured import load_json, load_yaml, render_fields
 from adloom.types import Provenance
@@ -27,6 +28,7 @@ _LEADING_FIELD = re.compile(r'^"?[A-Za-z_][A-Za-z0-9_.\-]*"?[ ]*([,;\t])')
 
 def read_form(raw: bytes, relpath: str) -> IngestResult:
     """One ``form`` Document whose ``data`` is the nested form; any problem raises BrandInputError."""
+    check_size(raw, relpath)
     text = decode_utf8(raw, relpath)
     suffix = PurePosixPath(relpath).suffix.lower()
     if suffix == ".csv":
@@ -73,10 +75,15 @@ def parse_csv_form(text: str, relpath: str) -> dict[str, Any]:
                 raise BrandInputError(f"field given twice (first on line {first_line[field]})",
                                       file=relpath, line=line, field=field)
             first_line[field] = line
+            dotted_ok(field, relpath, line)
+            cell_ok(value, relpath, line, field)
             _set_path(tree, field, _csv_value(field, value), relpath, line)
     except csv.Error as exc:
-        raise BrandInputError(f"malformed CSV: {exc}", file=relpath, line=next_start) from exc
+        reason = (f"a cell holds more than {csv.field_size_limit():,} characters" if "field limit" in str(exc)
+                  else f"malformed CSV: {exc}")
+        raise BrandInputError(reason, file=relpath, line=next_start) from exc
     result: dict[str, Any] = _lists_from_indexes(tree)
+    data_ok(result, relpath)
     return result
 
 

@@ -10,6 +10,7 @@ import yaml
 from adloom.errors import BrandInputError
 from adloom.ingest.decode import decode_utf8
 from adloom.ingest.form_checks import check_ages
+from adloom.ingest.limits import check_size
 from adloom.ingest.result import IngestResult, make_document
 from adloom.ingest.structured import load_yaml, node_lines, render_fields
 from adloom.types import Document, Provenance
@@ -20,6 +21,7 @@ _TITLED = ("id", "label", "description", "age_min", "age_max")
 
 def read_personas(raw: bytes, relpath: str) -> IngestResult:
     """One Document per persona; ``data`` holds the fields as given. Bad files raise BrandInputError."""
+    check_size(raw, relpath)
     data, root = load_yaml(decode_utf8(raw, relpath), relpath)
     if data is None or root is None:
         return IngestResult.warning(relpath, "empty persona file; skipped")

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from adloom.errors import BrandInputError
+from adloom.ingest.limits import data_ok, json_depth_ok, yaml_node_ok
 from adloom.yamlutil import SafeLoader
 
 
@@ -19,6 +20,7 @@ def load_yaml(text: str, relpath: str) -> tuple[Any, yaml.Node | None]:
     loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
+        yaml_node_ok(node, relpath)     # before construction: depth and alias expansion are bounded
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -29,15 +31,19 @@ def load_yaml(text: str, relpath: str) -> tuple[Any, yaml.Node | None]:
         raise BrandInputError(f"malformed YAML: {exc}", file=relpath) from exc
     finally:
         loader.dispose()
+    data_ok(data, relpath)
     return data, node
 
 
 def load_json(text: str, relpath: str) -> Any:
+    json_depth_ok(text, relpath)        # json.loads recurses: a form nested 100,000 deep was a RecursionError
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BrandInputError(f"malformed JSON: {exc.msg} (column {exc.colno})", file=relpath,
                               line=exc.lineno) from exc
+    data_ok(data, relpath)
+    return data
 
 
 def node_lines(node: yaml.Node) -> tuple[int, int]:
