@@ -46,6 +46,26 @@ _PAIN_CAPTURE = [re.compile(p, _I) for p in (
     r"wait|queue|commute|sticky|greasy|harsh|guilt|overwhelm)\w*.*)",
     r"\b(?:too|so)\s+(?:busy|tired|exhausted)\s+to\s+(?P<x>.+)",
     r"\bkeeps?\s+(?:me|you|them|us)\s+(?:up|awake)\s*(?P<x>.*)",
+    # generic copywriting forms of a problem, written from general practice (not from any eval brand)
+    r"\bstop\s+(?P<x>\w+ing\b.+)",
+    r"\bnever\s+(?P<x>\w+\b.+?)\s+again\b",
+    r"\b(?:forget|ditch|skip|escape|banish|cut out)\s+(?P<x>(?:the|your|those|that|all)\s+.+)",
+    r"\b(?:the|a|one)\s+(?:problem|trouble|catch|downside|issue)\s+(?:is|was|with)\s+(?P<x>.+)",
+    r"^(?P<x>.{8,60}?)\s+(?:is|are|was|were|can be|gets?|feels?)\s+(?:a\s+|an\s+|such a\s+|so\s+|too\s+)?"
+    r"(?:nightmare|chore|headache|hassle|exhausting|stressful|overwhelming|confusing|impossible|miserable"
+    r"|mess|struggle|the worst|draining|tedious|painful|a pain)\b",
+    r"\b(?:can'?t|cannot|couldn'?t|unable to)\s+(?P<x>(?!wait\b|believe\b|recommend\b)\w+\b.+)",
+    r"\b(?P<x>(?:spend|spent|spending|waste|wasted|wasting|lose|lost|losing)\s+(?:hours|evenings|weekends"
+    r"|nights|days|time|money|sleep)\b.+)",
+    r"\b(?:afraid|scared|terrified)\s+(?:of|that)\s+(?P<x>.+)",
+    r"\b(?:end|ends|ended)\s+up\s+(?P<x>.+)",
+    r"\b(?:keep|keeps|kept)\s+(?P<x>(?:forgetting|losing|missing|running out|getting|waking|buying|throwing)\b.+)",
+    r"\b(?:miss|missed|missing)\s+(?P<x>(?:a|the|another|deadlines?|payments?|bills?|appointments?|doses?"
+    r"|meals?)\b.+)",
+    r"\b(?:ever|do you ever|have you ever)\s+(?P<x>\w+\b.+)\?$",
+    r"\bless\s+(?P<x>\w+(?:\s+\w+)?)\s*,\s*more\b",
+    # "so Tuesday night stops being a negotiation" -> "Tuesday night ... a negotiation"
+    r"(?:^|,\s*)(?:so\s+|and\s+)?(?P<x>(?:[\w'-]+\s+){1,3}?)stops?\s+being\s+(?P<y>(?:a\s+|an\s+)?\w+)",
 )]
 # A cue word makes the clause around it a pain.
 _PAIN_CUE = re.compile(
@@ -88,24 +108,43 @@ _DESIRE_CAPTURE = [re.compile(p, _I) for p in (
     r"\bstay\s+(?P<x>(?:on|in|ahead|active|healthy|focused|calm|organi[sz]ed|hydrated)\b.+)",
     r"\bkeep\s+(?P<x>(?:doing|running|playing|training|going|up|your)\b.+)",
     r"\bdream(?:s|ing)?\s+(?:of|about)\s+(?P<x>.+)",
+    # generic copywriting forms of an outcome, written from general practice (not from any eval brand)
+    r"\b(?:imagine|picture)\s+(?P<x>.+)",
+    r"\bwhat if (?:you|we|they) could\s+(?P<x>.+)",
+    r"\byou'?ll\s+(?:finally\s+|actually\s+)?(?P<x>(?:have|know|enjoy|spend|see|save|sleep|wake|love|feel"
+    r"|be able)\b.+)",
+    r"\b(?:be able to|free to|freedom to)\s+(?P<x>.+)",
+    r"\b(?P<x>peace of mind\b.*|more time\b.*|more energy\b.*|more sleep\b.*)",
+    r"\benjoy\s+(?P<x>(?!the\s+(?:app|product|service)).+)",
+    r"\b(?:makes?|making|made)\s+(?P<x>.+?)\s+(?:easy|easier|simple|simpler|effortless|fun|stress-free)\b",
+    r"\b(?:looking for|hoping for|hope to|aim to|goal is(?: to)?)\s+(?P<x>.+)",
+    r"\bdeserves?\s+(?P<x>.+)",
+    r"\bless\s+\w+(?:\s+\w+)?\s*,\s*more\s+(?P<x>.+)",
+    r"\b(?P<x>(?:a\s+)?(?:happier|healthier|shinier|calmer|stronger|cleaner|brighter|softer|smoother|fitter"
+    r"|lighter|tidier|quieter)\s+(?!than\b)\w+)",
+    r"\b(?:knows?|knowing)\s+(?P<x>(?:exactly|what|where|how much|when)\b.+)",
+    r"\b(?:no|without)\s+(?:nasty\s+)?surprises?\b(?P<x>.*)",
 )]
 # phrases that merely describe how the product is used, not what the customer wants
 _DESIRE_BLOCK = re.compile(r"^(?:it|this|that|the app|the device|us|one)\b", _I)
+
+
+_MAX_PER_SENTENCE = 2     # a list sentence ("no more X, no more Y") can hold two; more is usually noise
 
 
 def pains(span: Span) -> list[Found]:
     sentence = span.text
     if _PAIN_BLOCK.search(sentence):
         return []
-    for pattern in _PAIN_CAPTURE:
-        match = pattern.search(sentence)
-        if match and (phrase := short_phrase(match.group("x"))):
-            return [Found("pain", phrase, span)]
+    captured = _captures(_PAIN_CAPTURE, sentence)
+    if captured:
+        return [Found("pain", phrase, span) for phrase in captured]
     cue = _PAIN_CUE.search(sentence)
     if not cue or _RESULT.search(sentence):
         return []
     if sentence.endswith("?") and len(sentence.split()) <= 12 and not _DOUBT_START.match(sentence):
-        phrase = short_phrase(sentence.rstrip("?"))     # "Stinging, tightness and red patches after a new product?"
+        # "Stinging, tightness and red patches after a new product?": a list question is the pain as a whole
+        phrase = short_phrase(sentence.rstrip("?")) or _list_phrase(sentence.rstrip("?"))
         if phrase:
             return [Found("pain", phrase, span)]
     clause = _clause_around(sentence, cue.start(), cue.end())
@@ -114,11 +153,25 @@ def pains(span: Span) -> list[Found]:
 
 
 def desires(span: Span) -> list[Found]:
-    for pattern in _DESIRE_CAPTURE:
-        match = pattern.search(span.text)
-        if match and (phrase := short_phrase(match.group("x"))) and not _DESIRE_BLOCK.match(phrase):
-            return [Found("desire", phrase, span)]
-    return []
+    return [Found("desire", phrase, span) for phrase in _captures(_DESIRE_CAPTURE, span.text)
+            if not _DESIRE_BLOCK.match(phrase)]
+
+
+def _captures(patterns: list[re.Pattern[str]], sentence: str) -> list[str]:
+    """Phrases the patterns capture, in pattern order, none inside another, at most ``_MAX_PER_SENTENCE``."""
+    kept: list[str] = []
+    for pattern in patterns:
+        match = pattern.search(sentence)
+        x = match.group("x") if match else ""
+        if match and "y" in pattern.groupindex:      # subject and complement: "dinner ... a negotiation"
+            x = f"{x.strip()} being {match.group('y')}"
+        phrase = short_phrase(x) if x else ""
+        if phrase and not _DESIRE_BLOCK.match(phrase) and not any(phrase.lower() in k.lower()
+                                                                   or k.lower() in phrase.lower() for k in kept):
+            kept.append(phrase)
+        if len(kept) == _MAX_PER_SENTENCE:
+            break
+    return kept
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-\u2013\u2014]\s|\b(?:but|because|so|and then|which|while|when)\b", _I)
@@ -131,6 +184,12 @@ def _clause_around(sentence: str, start: int, end: int) -> str:
     right_match = _CLAUSE_BREAK.search(sentence, end)
     right = right_match.start() if right_match else len(sentence)
     return sentence[left:right].strip(" .!?")
+
+
+def _list_phrase(text: str, max_words: int = 10) -> str:
+    """A comma list of symptoms or problems, kept whole up to ``max_words``: short_phrase stops at commas."""
+    tokens = text.split()
+    return " ".join(tokens[:max_words]).rstrip(" ,") if "," in text and len(tokens) >= 3 else ""
 
 
 def _drop_lead(clause: str) -> str:
@@ -218,7 +277,8 @@ _FACT = re.compile(
     r"included|pairs with|pairs over|made (?:from|of|with)|works with|compatible with|available in|contains|"
     r"ingredients?|delivered|ships|powered by|runs on|weighs|battery|charge|dishwasher|machine[- ]washable"
     r"|vegan|organic|gluten[- ]free|cruelty[- ]free|recyclable|refillable|no added|fda|hsa|fsa)\b"
-    r"|\b\d[\d,.]*\s*(?:mm|cm|m|kg|g|lb|lbs|oz|ml|l|mah|hours?|hrs?|minutes?|min|db|w|v|inch(?:es)?|in|ft"
+    r"|\b\d[\d,.]*\s*(?:mm|cm|m|kg|g|lb|lbs|oz|ml|l|mah|hours?|hrs?|minutes?|min|days|weeks|months|years|db|w|v"
+    r"|inch(?:es)?|in|ft"
     r"|servings?|capsules?|percussions|levels?|speeds?|attachments?|sizes?|colours?|colors?|coils|layers?"
     r"|ingredients|recipes|routines|modes|wh|km/h|mph|km|bit)\b", _I)
 _NOT_FACT = re.compile(r"\b(?:you|your|i|i'm|my)\b.*\?$|^(?:do not|don't|never)\b", _I)
@@ -248,9 +308,16 @@ def _is_spec(text: str) -> bool:
 
 _SPEC_SECTION = re.compile(r"\b(?:in the box|in a box|included|what you get|specs|specifications|features"
                            r"|ingredients|tech specs|materials|dimensions)\b", _I)
-_DOES = re.compile(r"^(?:it|the app|every \w+|each \w+|{name})\s+(?:\w+\s+)?(?:is|are|has|uses|connects|syncs"
-                   r"|sorts|tracks|keeps|sends|delivers|ships|roasts|cooks|builds|adjusts|caps|schedules|covers"
-                   r"|comes|includes|works|pairs|charges|weighs|gives|lasts|holds|fits|folds)\b")
+_DOES = re.compile(r"^(?:it|they|the app|every \w+|each \w+|(?:the|our|its|all)\s+(?:[\w-]+\s+){{0,2}}?[\w-]+"
+                   r"|{name})\s+(?:\w+\s+)?(?:is|are|has|have|uses|use|connects|syncs"
+                   r"|sorts|tracks|keeps?|sends|delivers|ships|roasts|cooks|builds|adjusts|caps|schedules|covers"
+                   r"|comes|includes|works|pairs|charges|weighs|gives|lasts|holds|fits|folds|sinks?|sits?|moves?"
+                   r"|takes?|runs?|arrives?|stays?|can be|costs?|contains?|turns?|reads?|learns?|plugs?|links?)\b")
+# a count of something the product has: "800 individually wrapped coils", "12 plant-based recipes"
+_COUNTED = re.compile(r"\b\d[\d,.]*\s+(?:[\w-]+\s+){1,2}(?:coils|layers|ingredients|recipes|modes|settings|lessons"
+                      r"|games|songs|episodes|workouts|routines|sizes|colou?rs|flavou?rs|meals|portions|programs"
+                      r"|programmes|pockets|compartments|zones|sensors|attachments|accounts|categories"
+                      r"|languages)\b", _I)
 
 
 def facts(span: Span, names: frozenset[str] = frozenset()) -> list[Found]:
@@ -261,6 +328,6 @@ def facts(span: Span, names: frozenset[str] = frozenset()) -> list[Found]:
     if re.match(_DOES.pattern.format(name=subject), text, _I) and not _NOT_FACT.search(text) \
             and 4 <= len(text.split()) <= 40:
         return [Found("fact", text, span)]
-    if _FACT.search(text) and not _NOT_FACT.search(text) and 3 <= len(text.split()) <= 45:
+    if (_FACT.search(text) or _COUNTED.search(text)) and not _NOT_FACT.search(text) and 3 <= len(text.split()) <= 45:
         return [Found("fact", text, span)]
     return []
