@@ -9,10 +9,10 @@ import pytest
 
 from adloom.governance import matcher
 from adloom.governance.matcher import RuleSpec, compile_matcher
-from adloom.governance.matcher.fold import fold
 from adloom.governance.matcher.python_engine import PythonEngine
 from adloom.governance.matcher.spec import Match, python_pattern
 from adloom.governance.packs import load_packs
+from adloom.textfold import fold
 
 TRICKY = [
     RuleSpec(0, ("#1", "100%", "no. 1", "made in u.s.a.", "best")),

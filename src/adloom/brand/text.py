@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from adloom.ingest.injection import instruction_hits
+from adloom.injection import instruction_hits
 
 # A compact English stop list: enough for phrase boundaries and overlap scoring, small enough to read.
 _STOP_TEXT = """

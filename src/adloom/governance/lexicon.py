@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from adloom.governance.matcher.fold import fold
+from adloom.textfold import fold
 
 __all__ = ["Hit", "TermMatcher", "term_regex"]
 

@@ -2,7 +2,8 @@
 
 The stage that walks a brand folder is ``adloom.pipeline.ingest.documents``; the readers here each take
 the raw bytes of one file and its path relative to the brand folder. Names are imported on first use so
-that light modules (``adloom.ingest.injection``) do not pull in trafilatura, pypdf and httpx.
+that light callers do not pull in trafilatura, pypdf and httpx. The injection screen is ``adloom.injection``
+(shared with the writers, which screen model replies).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ _EXPORTS = {
     "FetchOptions": "fetch", "FetchedPage": "fetch", "fetch_page": "fetch", "is_public_address": "fetch",
     "parse_csv_form": "forms", "read_form": "forms",
     "read_html": "html", "read_html_file": "html",
-    "instruction_flags": "injection", "instruction_hits": "injection",
     "read_pdf": "pdf", "read_personas": "personas",
     "IngestResult": "result", "make_document": "result",
     "read_text": "text", "read_transcript": "transcripts", "read_urls": "urls",

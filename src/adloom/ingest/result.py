@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from adloom.ingest.injection import instruction_flags, instruction_hits
+from adloom.injection import instruction_flags, instruction_hits
 from adloom.types import Document, DocumentKind, IngestWarning, Provenance, content_hash
 
 

@@ -27,8 +27,8 @@ from typing import Any, ClassVar, Literal, cast
 from pydantic import BaseModel, ValidationError
 
 from adloom.errors import ConfigError, OutputInvalid, ProviderTimeout, RateLimited, WriterError
-from adloom.governance.matcher.fold import fold
-from adloom.ingest.injection import has_instruction_like, instruction_flags
+from adloom.injection import has_instruction_like, instruction_flags
+from adloom.textfold import fold
 from adloom.types import ConceptDraft
 from adloom.writers.base import OutT, Task, Writer
 from adloom.writers.prompts import compile_template, render

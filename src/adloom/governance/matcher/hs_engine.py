@@ -44,9 +44,9 @@ from typing import Any
 import hyperscan as hs
 
 from adloom.governance.fields import join_texts
-from adloom.governance.matcher.fold import fold
 from adloom.governance.matcher.python_engine import PythonEngine
 from adloom.governance.matcher.spec import Match, RuleSpec
+from adloom.textfold import fold
 
 __all__ = ["HyperscanEngine"]
 

@@ -1,4 +1,4 @@
-"""Spot instruction-like text in brand material.
+"""Spot instruction-like text: in brand material (ingest) and in model replies and excerpts (writers).
 
 Ingested text is data, never instructions: it is kept unchanged and only flagged, so the report can show a
 person what was found and the writer prompt can delimit it. Patterns aim at phrasings typical of prompt
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from adloom.governance.matcher.fold import fold
+from adloom.textfold import fold
 
 _FLAGS = re.IGNORECASE | re.MULTILINE
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from adloom.ingest.injection import instruction_flags, instruction_hits, pattern_hits
+from adloom.injection import instruction_flags, instruction_hits, pattern_hits
 
 
 @pytest.mark.parametrize(("text", "phrase"), [
