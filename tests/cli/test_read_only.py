@@ -17,7 +17,8 @@ runner = CliRunner()
 
 
 @pytest.mark.parametrize("args", [["concepts", "list"], ["concepts", "show", "abcdef12"], ["concepts", "recheck"],
-                                  ["export"]])
+                                  ["export"], ["audit", "verify"], ["audit", "lineage", "abcdef12"],
+                                  ["audit", "export", "--out", "audit-out"]])
 def test_a_read_only_command_refuses_to_create_a_store(args: list[str], tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ADLOOM_DATABASE_URL", raising=False)

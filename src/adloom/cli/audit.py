@@ -19,9 +19,9 @@ from adloom.audit.export import export, verify_export
 from adloom.audit.lineage import lineages
 from adloom.audit.trust import strict_report, verify_trusted
 from adloom.audit.verify import VerifyReport
-from adloom.errors import AdloomError, InputError, NotFound
+from adloom.cli.common import existing_store
+from adloom.errors import AdloomError, InputError
 from adloom.settings import Settings
-from adloom.store.db import open_store
 
 app = typer.Typer(help="The tamper-evident audit trail: verify, lineage, export.", no_args_is_help=True)
 
@@ -34,10 +34,8 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 def _store(project: Path) -> sessionmaker[Session]:
-    url = Settings().store_url(project)
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        raise NotFound(f"no adloom store in {project.resolve()} (expected {url.removeprefix('sqlite:///')})")
-    return open_store(url)
+    # The same refusal (and exit 2) as every other read-only command: never a new empty database.
+    return existing_store(project)
 
 
 def _report(report: VerifyReport, as_json: bool) -> None:
