@@ -45,8 +45,6 @@ def test_risk_grows_with_findings_and_fit_shortfall() -> None:
     assert risk_score([], fit=1.0, fit_threshold=0.75, policy_denied=True) == 1.0
 
 
-@pytest.mark.xfail(strict=True, reason="known regression, open in issue 12: a health.* rule of the broadened "
-                   "general pack (2026.12.1) now sends one formula-writer draft to regenerate")
 def test_formula_writer_copy_approves_with_every_layer_named(governor: Governor) -> None:
     verdicts = governor.verdicts(example_concepts(n_angles=2))
     assert [v.route for v in verdicts] == ["approve"] * len(verdicts)

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from adloom.governance.packs import load_packs
 from adloom.governance.rego import PolicyBundleError, PolicyRegistry, default_bundle, load_bundle, run_cases
+from adloom.governance.textcheck import check_text
 
 
 @pytest.fixture
@@ -92,3 +94,20 @@ def test_categories_from_vertical_and_copy() -> None:
     assert b.categories(["Recover like you mean it"], "fitness_recovery") == []
     assert b.categories(["A cold beer after the game"], "fitness_recovery") == ["alcohol"]
     assert b.categories([], "weight_loss") == ["weight_loss"]
+
+
+def test_a_vote_for_a_flavour_is_not_political() -> None:
+    b = default_bundle()
+    assert b.categories(["Vote for your favourite flavour"], None) == []
+    assert b.categories(["Vote for Jo on Tuesday"], None) == ["political"]
+    # several texts at once go through the joined matcher: the exception must hold there too
+    assert b.categories(["Vote for your favorite flavour", "Cast your vote for your favourite scent"], None) == []
+    assert b.categories(["Vote for your favourite flavour", "Polls close at eight: vote Jo"], None) == ["political"]
+
+
+def test_flavour_poll_runs_on_tiktok_and_a_candidate_does_not() -> None:
+    packs = load_packs(None)
+    assert check_text("Vote for your favourite flavour", platform="tiktok", packs=packs).route == "approve"
+    blocked = check_text("Vote for Jo, your candidate for mayor", platform="tiktok", packs=packs)
+    assert blocked.route == "reject"
+    assert "policy.political.platform_ban" in {f.rule_id for f in blocked.findings}

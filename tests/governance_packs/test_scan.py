@@ -12,7 +12,7 @@ def _hits(text: str, **context: str | None) -> list[tuple[str, str]]:
 
 def test_hit_names_rule_pack_span_category_and_fix() -> None:
     [hit] = load_packs().scan("Our tea cures diabetes fast")
-    assert (hit.rule_id, hit.pack, hit.severity, hit.category) == ("health.cure", "general@2026.12.1", "block",
+    assert (hit.rule_id, hit.pack, hit.severity, hit.category) == ("health.cure", "general@2026.12.2", "block",
                                                                    "health")
     assert (hit.start, hit.end, hit.text) == (8, 22, "cures diabetes")
     assert hit.fix_hint
@@ -63,6 +63,6 @@ def test_lexical_check_scans_visible_fields_in_campaign_context() -> None:
         ("named_competitor", f"copy.meta[{meta.hook_id}].headline", "review", (0, 14)),  # comparative + a name
         ("brand.competitor", f"copy.meta[{meta.hook_id}].headline", "block", (7, 14)),
     ]
-    assert findings[0].pack == "general@2026.12.1" and findings[0].fix_hint
+    assert findings[0].pack == "general@2026.12.2" and findings[0].fix_hint
     meta_only = campaign.model_copy(update={"platforms": ["meta"]})
     assert check(concept, brand, meta_only)[0].severity == "review"

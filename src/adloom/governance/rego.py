@@ -73,9 +73,14 @@ class Bundle:
         self._packages = [p for p in self._engine.get_packages() if p.startswith("data.adloom.policies.")]
         self._rules = self._decision_rules()
         terms: dict[str, list[str]] = self.tables.get("category_terms", {})
-        # one matcher for every category's terms; each text's categories are cached (copy lines repeat)
-        self._category_of = {" ".join(w.split()).casefold(): cat for cat, words in terms.items() for w in words}
-        self._category_matcher = TermMatcher(w for words in terms.values() for w in words)
+        exceptions: dict[str, list[str]] = self.tables.get("category_exceptions", {})
+        # one matcher for every category's terms; each text's categories are cached (copy lines repeat).
+        # An exception phrase is a term of no category: the matcher tries longer terms first, so at the same
+        # place "vote for your favourite" consumes the "vote" inside it.
+        self._category_of: dict[str, str | None] = {
+            **{" ".join(w.split()).casefold(): None for words in exceptions.values() for w in words},
+            **{" ".join(w.split()).casefold(): cat for cat, words in terms.items() for w in words}}
+        self._category_matcher = TermMatcher([*self._category_of])
         self._text_categories: dict[str, frozenset[str]] = {}
 
     def _decision_rules(self) -> list[tuple[str, str]]:
@@ -138,16 +143,18 @@ class Bundle:
         joined = join_texts(texts)
         if joined is None:
             for i, text in enumerate(texts):
-                per_text[i] = {self._category_of[" ".join(h.term.split()).casefold()]
-                               for h in self._category_matcher.find(text)}
+                per_text[i] = {c for h in self._category_matcher.find(text) if (c := self._category(h.term))}
         else:
             for hit in self._category_matcher.find(joined.text):
-                per_text[joined.locate(hit.start, hit.end)[0]].add(
-                    self._category_of[" ".join(hit.term.split()).casefold()])
+                if category := self._category(hit.term):
+                    per_text[joined.locate(hit.start, hit.end)[0]].add(category)
         for text, cats in zip(texts, per_text, strict=True):
             if len(self._text_categories) < 100_000:
                 self._text_categories[text] = frozenset(cats)
         return {c for cats in per_text for c in cats}
+
+    def _category(self, term: str) -> str | None:
+        return self._category_of[" ".join(term.split()).casefold()]
 
     def findings(self, result: PolicyResult) -> list[Finding]:
         out = []

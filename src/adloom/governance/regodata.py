@@ -55,6 +55,8 @@ class Tables(_Row):
     restricted_categories: list[str]
     vertical_categories: dict[str, list[str]]
     category_terms: dict[str, list[str]]
+    # phrases that hold a category term but are not that category ("vote for your favourite flavour")
+    category_exceptions: dict[str, list[str]] = Field(default_factory=dict)
     age_gates: list[AgeGate]
     country_bans: list[CountryBan]
     prior_permission: list[PriorPermission]
