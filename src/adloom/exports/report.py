@@ -46,9 +46,22 @@ PLATFORM_NAMES = {"meta": "Meta", "google": "Google", "tiktok": "TikTok"}
 def _environment() -> Environment:
     # autoescape on for every template: all brand and writer text is untrusted. Compiled templates are
     # kept in Jinja's per-user bytecode cache, so a CLI run does not pay the compile again.
-    return Environment(loader=PackageLoader("adloom", "data/templates"), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                       bytecode_cache=FileSystemBytecodeCache())
+    env = Environment(loader=PackageLoader("adloom", "data/templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      bytecode_cache=FileSystemBytecodeCache())
+    env.filters["quoted"] = quoted
+    return env
+
+
+_QUOTE_MARKS = "\"'“”‘’«»"
+
+
+def quoted(text: str) -> str:
+    """A hook in curly quotes, unless the writer already quoted it (a testimonial hook): never “"x."”."""
+    stripped = text.strip()
+    if len(stripped) >= 2 and stripped[0] in _QUOTE_MARKS and stripped[-1] in _QUOTE_MARKS + ".!?":
+        return stripped
+    return f"“{stripped}”"
 
 
 def _angles(concepts: Sequence[Concept], order: Sequence[str]) -> list[Angle]:
