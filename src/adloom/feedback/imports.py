@@ -22,7 +22,7 @@ from adloom.feedback.importers.base import Importer, RawRecord, Skip, available,
 from adloom.feedback.learn import store_patterns
 from adloom.feedback.options import FeedbackOptions
 from adloom.feedback.tabular import read_table
-from adloom.naming import parse_ad_name
+from adloom.naming import AdName, parse_ad_name
 from adloom.store import performance as perf_store
 from adloom.store.db import transaction
 from adloom.types import sha256_file
@@ -117,7 +117,11 @@ def import_file(factory: sessionmaker[Session], path: Path, *, platform: str | N
                               records=len(records), skipped=[_skip_json(s) for s in result.skipped if s.listed])
         result.replaced = perf_store.replace_records(session, records)
         perf_store.replace_labels(session, [{**item, "import_id": digest} for item in labels])
-        evidence = analyse(perf_store.load_records(session), result.brand,
+        # what this file stored is in hand: read back only the rest (reading 100,000 rows again cost more
+        # than writing them), in the store's order
+        stored_rest = perf_store.load_records(session, except_import=digest)
+        everything = sorted([*stored_rest, *records], key=_by_ad_and_start)
+        evidence = analyse(everything, result.brand,
                            perf_store.concept_payloads(session, {r["concept_id"] for r in records}
                                                        | _stored_concepts(session, result.brand)), options)
         result.patterns = store_patterns(session, evidence)
@@ -133,6 +137,10 @@ def import_file(factory: sessionmaker[Session], path: Path, *, platform: str | N
             NewEvent(kinds.PATTERNS_UPDATED, "patterns", actor, {**result.patterns, "import": digest}),
         ])
     return result
+
+
+def _by_ad_and_start(record: dict[str, Any]) -> tuple[str, str]:
+    return record["ad_name"], record["date_start"]
 
 
 def _stored_concepts(session: Session, brand: str) -> set[str]:
@@ -157,6 +165,20 @@ def _collect(importer: Importer, table: Any, result: ImportResult,
     return raw
 
 
+def _joined(name: AdName | None, index: dict[str, list[tuple[str, str, str]]],
+            platform: str) -> tuple[AdName, str] | str:
+    """The ad's name and stored concept id, or why the row is left out."""
+    if name is None:
+        return "the ad name does not follow the adloom naming convention"
+    if name.platform and name.platform != platform:
+        return f"a {name.platform} ad in a {platform} export"
+    found = [c for c in index.get(name.concept, []) if c[1] == name.angle and c[2] == name.segment]
+    if len(found) != 1:
+        why = "no stored concept" if not found else f"{len(found)} stored concepts"
+        return f"{why} with id {name.concept}, angle {name.angle} and segment {name.segment}"
+    return name, found[0][0]
+
+
 def _join(session: Session, raw: list[RawRecord], result: ImportResult,
           file: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Records keyed by ad and range (rows of one key within the file are summed: breakdown rows such as
@@ -164,30 +186,28 @@ def _join(session: Session, raw: list[RawRecord], result: ImportResult,
     index: dict[str, list[tuple[str, str, str]]] | None = None
     keyed: dict[tuple[str, str, str], dict[str, Any]] = {}
     labels: dict[tuple[str, str], dict[str, Any]] = {}
+    # an export repeats each ad on every day's row: each name is parsed and joined once
+    joined: dict[str, tuple[AdName, str] | str] = {}
     for rec in raw:
-        try:
-            name = parse_ad_name(rec.ad_name)
-        except InputError:
-            result.skipped.append(Skip(rec.line, rec.ad_name, "the ad name does not follow the adloom naming "
-                                                              "convention"))
+        hit = joined.get(rec.ad_name)
+        if hit is None:
+            try:
+                name = parse_ad_name(rec.ad_name)
+            except InputError:
+                name = None
+            if name is not None:
+                if not result.brand:
+                    result.brand = name.brand
+                if name.brand != result.brand:
+                    raise InputError(f"ad '{rec.ad_name}' belongs to brand '{name.brand}', not '{result.brand}'",
+                                     file=file, line=rec.line, field="ad name")
+                if index is None:
+                    index = perf_store.concept_index(session, result.brand)
+            hit = joined[rec.ad_name] = _joined(name, index or {}, result.platform)
+        if isinstance(hit, str):
+            result.skipped.append(Skip(rec.line, rec.ad_name, hit))
             continue
-        if not result.brand:
-            result.brand = name.brand
-        if name.brand != result.brand:
-            raise InputError(f"ad '{rec.ad_name}' belongs to brand '{name.brand}', not '{result.brand}'",
-                             file=file, line=rec.line, field="ad name")
-        if name.platform and name.platform != result.platform:
-            result.skipped.append(Skip(rec.line, rec.ad_name, f"a {name.platform} ad in a {result.platform} export"))
-            continue
-        if index is None:
-            index = perf_store.concept_index(session, result.brand)
-        found = [c for c in index.get(name.concept, []) if c[1] == name.angle and c[2] == name.segment]
-        if len(found) != 1:
-            why = "no stored concept" if not found else f"{len(found)} stored concepts"
-            result.skipped.append(Skip(rec.line, rec.ad_name, f"{why} with id {name.concept}, angle "
-                                                              f"{name.angle} and segment {name.segment}"))
-            continue
-        concept_id = found[0][0]
+        name, concept_id = hit
         if rec.asset is not None:
             text, kind, label = rec.asset
             labels[(rec.ad_name, text)] = {"brand_slug": result.brand, "ad_name": rec.ad_name, "asset": text[:300],

@@ -48,11 +48,14 @@ def parse_number(raw: object) -> tuple[float, str | None]:
     if isinstance(raw, int | float):
         return float(raw), None
     text = raw if isinstance(raw, str) else str(raw)
-    try:
-        return float(text), None        # the common case, "16.00" or "2": no cleaning needed
-    except ValueError:
-        pass
-    if _GROUPED.match(text):            # the next most common: "2,000", "1,234.50"
+    # the two common cases first, without raising: "16.00" or "2", then "2,000" or "1,234.50" (a float()
+    # that fails costs more than the regex; every other cell of an export has a thousands separator)
+    if "," not in text:
+        try:
+            return float(text), None
+        except ValueError:
+            pass
+    elif _GROUPED.match(text):
         return float(text.replace(",", "")), None
     text = text.strip().replace("\u00a0", "").replace(" ", "")
     if text.lower() in _EMPTY:
@@ -147,8 +150,10 @@ def _table(file: str, lines: Iterator[tuple[int, Sequence[object]]], known: set[
 
 def _csv_lines(text: str, delimiter: str) -> Iterator[tuple[int, Sequence[object]]]:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    strip = str.strip
     for row in reader:
-        if any(row) and (row[0].strip() or any(cell.strip() for cell in row)):
+        # blank and whitespace-only lines are skipped; the first cell usually answers alone
+        if row and (strip(row[0]) or any(map(strip, row))):
             yield reader.line_num, row
 
 

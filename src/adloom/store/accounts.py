@@ -7,6 +7,7 @@ nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -30,8 +31,13 @@ ROLES: tuple[Role, ...] = ("reviewer", "admin")
 _RANK = {"reviewer": 1, "admin": 2}
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,79}")
 _HASHER = PasswordHasher()          # argon2id, the library's current recommended parameters
-# verified against when the user does not exist, so a wrong name costs as long as a wrong password
-_DUMMY_HASH = _HASHER.hash("adloom-no-such-user")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so a wrong name costs as long as a wrong password.
+    Made on first use: an argon2 hash costs half a second of CPU every CLI command would pay at import."""
+    return _HASHER.hash("adloom-no-such-user")
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,7 @@ def authenticate(session: Session, name: str, password: str) -> UserRow | None:
     """The user if the password is right, else None; rehashes when argon2's parameters have moved on."""
     row = session.scalar(select(UserRow).where(UserRow.name == name))
     try:
-        _HASHER.verify(row.password_hash if row else _DUMMY_HASH, password)
+        _HASHER.verify(row.password_hash if row else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if row is None or row.disabled:

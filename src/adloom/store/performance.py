@@ -91,14 +91,23 @@ def replace_records(session: Session, records: Sequence[dict[str, Any]]) -> int:
     return replaced
 
 
-def load_records(session: Session, brand: str | None = None) -> list[dict[str, Any]]:
-    """Stored records as dicts (every brand when ``brand`` is None), ordered by ad and start date."""
+def load_records(session: Session, brand: str | None = None, *,
+                 except_import: str | None = None) -> list[dict[str, Any]]:
+    """Stored records as dicts (every brand when ``brand`` is None), ordered by ad and start date;
+    ``except_import`` leaves out the records one import stored (its caller holds them already)."""
     conn = session.connection()
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    where = f" WHERE brand_slug = {mark}" if brand is not None else ""
+    conditions, params = [], []
+    if brand is not None:
+        conditions.append(f"brand_slug = {mark}")
+        params.append(brand)
+    if except_import is not None:
+        conditions.append(f"import_id <> {mark}")
+        params.append(except_import)
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     # the driver's own rows: SQLAlchemy's Row objects cost more than the query for 100,000 records
     rows = conn.exec_driver_sql(f"SELECT {', '.join(RECORD_FIELDS)} FROM performance_records{where} "
-                                "ORDER BY ad_name, date_start", (brand,) if brand is not None else ()).fetchall()
+                                "ORDER BY ad_name, date_start", tuple(params)).fetchall()
     return [dict(zip(RECORD_FIELDS, row, strict=True)) for row in rows]
 
 

@@ -61,7 +61,8 @@ class Columns:
     at: dict[str, int] = field(default_factory=dict)
     money_currency: str | None = None
     currency_column: int | None = None
-    fields: list[tuple[str, int]] = field(default_factory=list)    # (field, column) read from each row
+    # (field, column, is a count, is money) read from each row
+    fields: list[tuple[str, int, bool, bool]] = field(default_factory=list)
 
 
 class Importer(ABC):
@@ -103,9 +104,10 @@ class Importer(ABC):
         rec = RawRecord(line=line, ad_name=ad_name, date_start=start, date_end=end,
                         currency=cols.money_currency)
         if not cols.fields:
-            cols.fields = [(name, cols.at[name]) for name in (*COUNTS, *AMOUNTS) if name in cols.at]
+            cols.fields = [(name, cols.at[name], name in COUNTS, name in MONEY)
+                           for name in (*COUNTS, *AMOUNTS) if name in cols.at]
         width = len(row)
-        for name, index in cols.fields:
+        for name, index, count, money in cols.fields:      # the hot loop of an import: kept plain
             if index >= width:
                 continue
             try:
@@ -116,12 +118,12 @@ class Importer(ABC):
             if value < 0:
                 raise InputError(f"negative {name} ({value:g})", file=table.file, line=line,
                                  field=self.aliases[name][0])
-            if symbol and name in MONEY:
+            if symbol and money:
                 if rec.currency and symbol != rec.currency:
                     raise InputError(f"currency changes mid-file: {symbol} here, {rec.currency} before",
                                      file=table.file, line=line, field=self.aliases[name][0])
                 rec.currency = symbol
-            setattr(rec, name, round(value) if name in COUNTS else value)
+            setattr(rec, name, round(value) if count else value)
         if cols.currency_column is not None and cols.currency_column < len(row):
             code = str(row[cols.currency_column] or "").strip().upper()
             if code:
