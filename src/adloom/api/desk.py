@@ -19,11 +19,13 @@ from adloom.api.deps import Reviewer, SessionDep
 from adloom.api.security import config_of
 from adloom.errors import NotFound
 from adloom.review import decide as deciding
+from adloom.review import preview as previews
 from adloom.review.context import item_context
 from adloom.review.decide import EditRefused
 from adloom.store import reviews as review_store
 from adloom.store.accounts import Principal
-from adloom.store.concepts import get_run
+from adloom.store.brands import get_version
+from adloom.store.concepts import get_concept, get_run
 from adloom.store.db import transaction
 from adloom.store.tables import ReviewItemRow
 from adloom.types import RunSummary
@@ -178,6 +180,22 @@ async def batch(request: Request, who: Reviewer) -> Response:
                             str(form.get("decision", "")), rationale=str(form.get("rationale", "")),
                             seconds=seconds_since(int(str(shown)) if shown else None))
     return RedirectResponse("/desk", status_code=303)
+
+
+@router.get("/desk/items/{concept_id}/preview/{kind}")
+def preview(request: Request, who: Reviewer, session: SessionDep, concept_id: str, kind: str) -> Response:
+    """A queued concept's creative drawn for review: the static ad ("image") or the animatic's opening frame
+    ("poster"). The pipeline renders approved concepts only; these are drawn on demand and cached."""
+    review_store.get_item(session, concept_id)          # queued concepts only
+    concept = get_concept(session, concept_id)
+    brand = get_version(session, concept.brand_version) if concept else None
+    if concept is None or brand is None:
+        raise NotFound(f"no concept '{concept_id}' with its brand version")
+    project = config_of(request).project_dir.resolve()
+    folder = (project / brand.slug).resolve()
+    path = previews.preview(concept, brand, kind, project / ".adloom" / "cache" / "previews",
+                            folder if folder.is_relative_to(project) else None)
+    return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
 
 
 @router.get("/media/{concept_id}/{asset_id}")
