@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from adloom.injection import instruction_flags, instruction_hits, pattern_hits
+from adloom.injection import instruction_flags, instruction_hits, legacy_hits, pattern_hits
 
 
 @pytest.mark.parametrize(("text", "phrase"), [
@@ -53,7 +53,7 @@ def test_package_exports_resolve() -> None:
     "<| im_end |>", "[/INST]", "<</SYS>>", "  ## Instructions", "new instruction :", "impact assessment",
 ])
 def test_the_one_pass_screen_never_hides_a_hit(text: str) -> None:
-    assert instruction_hits(text) == pattern_hits(text)
+    assert legacy_hits(text) == pattern_hits(text)
 
 
 def test_the_screen_agrees_with_the_patterns_on_random_text() -> None:
@@ -64,4 +64,4 @@ def test_the_screen_agrees_with_the_patterns_on_random_text() -> None:
              "[INST]", "<<SYS>>", "## system", "\n", " ", ".", "x", "K", "\u0307"]
     for _ in range(20000):
         text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 8)))
-        assert instruction_hits(text) == pattern_hits(text), text
+        assert legacy_hits(text) == pattern_hits(text), text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from adloom.screen.injection import screen
 from adloom.textfold import fold
 
 _FLAGS = re.IGNORECASE | re.MULTILINE
@@ -39,13 +40,28 @@ _NEEDED = re.compile(r"ignore|disregard|forget|override|you\s+are\s+now|system\s
 
 
 def has_instruction_like(text: str) -> bool:
-    """Whether ``instruction_hits(text)`` can find anything; False is certain, True means look closer."""
-    return _NEEDED.search(fold(text)) is not None
+    """Whether ``instruction_hits(text)`` (lexical) can find anything; False is certain."""
+    return _NEEDED.search(fold(text)) is not None or bool(screen(text, semantic=False))
 
 
-def instruction_hits(text: str) -> list[tuple[int, str]]:
-    """(character offset, matched phrase) for each instruction-like match, in text order."""
-    return pattern_hits(text) if has_instruction_like(text) else []
+def instruction_hits(text: str, *, semantic: bool = False) -> list[tuple[int, str]]:
+    """(character offset, matched phrase) for each instruction-like match, in text order: the English
+    patterns here, then what ``adloom.screen.injection`` adds (hidden and look-alike characters folded,
+    five languages, and with ``semantic=True`` sentences close to injection prototypes). Overlapping
+    matches are one hit. Ingest and the brand miners ask for the semantic check; model replies are checked
+    lexically, since a semantic false alarm there would throw away good copy."""
+    hits = legacy_hits(text)
+    taken = [(offset, offset + len(phrase)) for offset, phrase in hits]
+    for found in screen(text, semantic=semantic):
+        if not any(found.start < end and start < found.end for start, end in taken):
+            hits.append((found.start, found.phrase))
+            taken.append((found.start, found.end))
+    return sorted(hits)
+
+
+def legacy_hits(text: str) -> list[tuple[int, str]]:
+    """The English patterns above behind their one-pass screen (must equal ``pattern_hits``)."""
+    return pattern_hits(text) if _NEEDED.search(fold(text)) is not None else []
 
 
 def pattern_hits(text: str) -> list[tuple[int, str]]:
@@ -59,10 +75,10 @@ def pattern_hits(text: str) -> list[tuple[int, str]]:
     return sorted(hits)
 
 
-def instruction_flags(text: str) -> list[str]:
+def instruction_flags(text: str, *, semantic: bool = False) -> list[str]:
     """One Document.flags entry per distinct phrase: ``instruction_like: ignore previous instructions``."""
     flags: list[str] = []
-    for _, phrase in instruction_hits(text):
+    for _, phrase in instruction_hits(text, semantic=semantic):
         flag = f"instruction_like: {phrase}"
         if flag not in flags:
             flags.append(flag)

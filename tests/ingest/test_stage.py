@@ -124,7 +124,8 @@ async def test_urls_txt_pages_and_failures(tmp_path: Path, http_server: Scripted
     assert [(w.file, w.line) for w in result.warnings] == [("urls.txt", 4), ("urls.txt", 5)]
     assert "/missing: HTTP 404" in result.warnings[0].message
     assert "only http and https" in result.warnings[1].message
-    assert result.flagged == [f"urls.txt:2 ({page_url}): instruction-like text: 'You are now'"]
+    assert result.flagged == [f"urls.txt:2 ({page_url}): instruction-like text: 'You are now'",
+                              f"urls.txt:2 ({page_url}): instruction-like text: 'developer mode'"]
 
 
 async def test_urls_txt_refuses_loopback_by_default(tmp_path: Path, http_server: ScriptedServer) -> None:

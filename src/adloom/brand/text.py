@@ -68,4 +68,4 @@ def content_stems(text: str) -> set[str]:
 def instruction_like(text: str) -> bool:
     """Ingest flags instruction-like text per document; the miners also check each sentence with the
     same patterns, so a sentence addressed to a model is never promoted even where a flag is missing."""
-    return bool(instruction_hits(text))
+    return bool(instruction_hits(text, semantic=True))

@@ -15,12 +15,14 @@ from pathlib import Path
 
 import adloom
 from adloom.ingest.result import IngestResult
+from adloom.screen.injection import VERSION as SCREEN_VERSION
 from adloom.types import Document, IngestWarning
 
 
 def cache_key(raw: bytes, relpath: str, reader: str) -> str:
     digest = hashlib.sha256(raw)
-    digest.update(f"\0{relpath}\0{reader}\0{adloom.__version__}".encode())
+    # the screen's version too: documents carry its flags, and it changes between releases
+    digest.update(f"\0{relpath}\0{reader}\0{adloom.__version__}\0{SCREEN_VERSION}".encode())
     return digest.hexdigest()
 
 

@@ -38,7 +38,7 @@ def make_document(kind: DocumentKind, text: str, provenance: Provenance, *, titl
     doc_id = content_hash({"kind": kind, "file": provenance.file, "section": provenance.section,
                            "line_start": provenance.line_start, "text": text})
     return Document(id=doc_id, kind=kind, title=title, text=text, provenance=provenance,
-                    speaker=speaker, data=data, flags=instruction_flags(text))
+                    speaker=speaker, data=data, flags=instruction_flags(text, semantic=True))
 
 
 def flagged_lines(doc: Document) -> list[str]:
@@ -48,7 +48,7 @@ def flagged_lines(doc: Document) -> list[str]:
     verbatim = (prov.line_start is not None and prov.line_end is not None
                 and prov.line_end - prov.line_start == doc.text.count("\n"))
     lines = []
-    for offset, phrase in instruction_hits(doc.text):
+    for offset, phrase in instruction_hits(doc.text, semantic=True):
         line = prov.line_start
         if verbatim and line is not None:
             line += doc.text.count("\n", 0, offset)
