@@ -29,8 +29,12 @@ def test_check_text_json() -> None:
     [result] = data["results"]
     assert result["route"] == "reject" and result["field"] == "meta.primary_text"
     # a 16+ audience for weight loss fails the contextual age gate as well as the wording rules
-    assert [(f["rule_id"], f["span"]) for f in result["findings"]] == [
+    assert [(f["rule_id"], f["span"]) for f in result["findings"] if f["pack"] != "semantic"] == [
         ("policy.age_gate", None), ("weightloss.impossible", [0, 21]), ("clickbait", [23, 35])]
+    # the semantic layer adds its own reading, and only ever at review
+    semantic = [f for f in result["findings"] if f["pack"] == "semantic"]
+    assert "semantic.weightloss.impossible" in {f["rule_id"] for f in semantic}
+    assert {f["severity"] for f in semantic} == {"review"} and data["semantic"].startswith("semantic@")
 
 
 def test_check_text_highlights_without_reading_markup() -> None:

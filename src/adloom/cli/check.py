@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -18,15 +19,17 @@ from rich.text import Text
 
 from adloom.brand.yamlio import load_brand
 from adloom.cli.common import cli_errors, console, err_console
+from adloom.cli.evalreport import semantic_scores
 from adloom.cli.text_columns import named_column, text_columns
 from adloom.errors import ConfigError, InputError
 from adloom.governance.packs import PackSet, load_packs
 from adloom.governance.packs.schema import SEVERITY_RANK
-from adloom.governance.textcheck import TextCheck, check_text
+from adloom.governance.semantic import SemanticLayer, SemanticScore, load_semantic_or_warn
+from adloom.governance.textcheck import MAX_TEXT_CHARS, TextCheck, check_text
 from adloom.governance.verticals import checked_vertical
 from adloom.ingest.limits import MAX_FIELD_CHARS
 
-__all__ = ["check"]
+__all__ = ["check", "user_matcher_cache"]
 
 MAX_FILE_BYTES = 50_000_000
 MAX_ROWS = 100_000
@@ -135,14 +138,43 @@ def _print(item: Item, result: TextCheck) -> None:
                                     repr(f.excerpt[:80]), f"  {f.pack}\n", ("    fix: ", "dim"), f.fix_hint))
 
 
+def _score_json(score: SemanticScore) -> dict[str, object]:
+    return {"category": score.label, "probability": score.probability, "threshold": score.threshold,
+            "raises": score.raises, "uncertain": score.uncertain, "sentence": score.sentence, "span": score.span}
+
+
 def _as_json(item: Item, result: TextCheck) -> dict[str, object]:
     return {"source": item.source, "field": result.field, "route": result.route,
             "truncated_from": result.truncated_from, "notes": result.notes,
-            "findings": [f.model_dump(mode="json") for f in result.findings]}
+            "findings": [f.model_dump(mode="json") for f in result.findings],
+            "semantic": [_score_json(s) for s in result.semantic]}
+
+
+class _Warnings:
+    """Prints warnings to stderr and keeps them, so JSON output carries them too."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def print(self, *objects: object, **kwargs: object) -> None:
+        err_console.print(*objects, **kwargs)  # type: ignore[arg-type]
+        self.lines.append(Text.from_markup(" ".join(str(o) for o in objects)).plain)
+
+
+def _semantic(layer: SemanticLayer | None, items: list[Item]) -> dict[str, list[SemanticScore]]:
+    # one batched pass over the distinct texts, cut where check_text cuts them so spans stay inside
+    return semantic_scores(layer, [i.text[:MAX_TEXT_CHARS] for i in items]) if layer is not None else {}
+
+
+def user_matcher_cache() -> Path:
+    """Where compiled matchers are kept when no project is named: compiling the default packs for Hyperscan
+    takes seconds of CPU, which a cold ``adloom check`` would otherwise pay on every call."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "adloom" / "matcher"
 
 
 def _packs(project: Path | None, brand: Path | None) -> PackSet:
-    packs = load_packs(project, load_brand(brand) if brand else None)
+    packs = load_packs(project, load_brand(brand) if brand else None,
+                       cache_dir=None if project is not None else user_matcher_cache())
     for problem in packs.problems:
         err_console.print(f"[bold yellow]warning:[/] {escape(str(problem))}", highlight=False, soft_wrap=True)
     return packs
@@ -163,6 +195,8 @@ def check(
     output: Literal["text", "json"] = typer.Option("text", "--format", help="text or json."),
     fail_on: Literal["none", "review", "block"] = typer.Option(
         "none", "--fail-on", help="Exit 1 when a finding is at least this severe."),
+    semantic: bool = typer.Option(True, "--semantic/--no-semantic",
+                                  help="Also run the semantic classifier (raises to review, never blocks)."),
 ) -> None:
     """Print findings with highlighted spans and a route for existing ad copy."""
     if (text is None) == (file is None):
@@ -173,11 +207,17 @@ def check(
              else [Item("argument", text or "", platform, country, age_min)])
     if not items:
         raise InputError("no ad text found in the file", file=str(file))
+    warnings = _Warnings()
+    layer = load_semantic_or_warn(warnings) if semantic else None
+    scores = _semantic(layer, items)
     results = [(item, check_text(item.text, platform=item.platform, country=item.country, age_min=item.age_min,
-                                 vertical=vertical, packs=packs, limit_field=item.limit_field))
+                                 vertical=vertical, packs=packs, limit_field=item.limit_field,
+                                 semantic_scores=scores.get(item.text[:MAX_TEXT_CHARS], [])))
                for item in items]
     if output == "json":
         typer.echo(json.dumps({"packs": packs.version, "engine": packs.matcher.engine_name,
+                               "semantic": layer.version if layer is not None else None,
+                               "warnings": warnings.lines,
                                "results": [_as_json(i, r) for i, r in results]}, indent=2, ensure_ascii=False))
     else:
         for item, result in results:

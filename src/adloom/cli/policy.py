@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from adloom.cli.check import user_matcher_cache
 from adloom.cli.common import ProjectOpt, cli_errors, console, err_console, store_for
 from adloom.cli.evalreport import print_evaluation, progress_iter, semantic_scores
 from adloom.governance.evaluate import LabelledRow, evaluate_rows, read_labelled, without_length_limits
@@ -92,7 +93,7 @@ def evaluate(
 ) -> None:
     """Per-category precision, recall and false-negative rate, the route confusion matrix and the target
     figures, for a labelled file checked exactly as `adloom check` checks it."""
-    packs = load_packs(project)
+    packs = load_packs(project, cache_dir=None if project is not None else user_matcher_cache())
     layer = load_semantic_or_warn(err_console) if semantic else None
 
     rows = read_labelled(labelled)
