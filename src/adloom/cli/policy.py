@@ -14,6 +14,7 @@ from rich.text import Text
 from adloom.cli.check import user_matcher_cache
 from adloom.cli.common import ProjectOpt, cli_errors, console, err_console, store_for
 from adloom.cli.evalreport import print_evaluation, progress_iter, semantic_scores
+from adloom.governance.baseline import baseline_record, load_baseline, regressions
 from adloom.governance.evaluate import LabelledRow, evaluate_rows, read_labelled, without_length_limits
 from adloom.governance.packs import load_packs
 from adloom.governance.policytest import Report, case_files, load_cases, run_cases
@@ -90,9 +91,14 @@ def evaluate(
     semantic: bool = typer.Option(True, "--semantic/--no-semantic", help="Include the semantic classifier."),
     misses: int = typer.Option(0, "--misses", min=0, help="Also print up to N texts routed or labelled wrongly."),
     output: Literal["text", "json"] = typer.Option("text", "--format", help="text or json."),
+    baseline: Path | None = typer.Option(None, "--baseline", help="Exit 1 when a figure is worse than this "
+                                         "recorded baseline (JSON written by --record-baseline)."),
+    record_baseline: Path | None = typer.Option(None, "--record-baseline",
+                                                help="Write this run's figures as the baseline file."),
 ) -> None:
     """Per-category precision, recall and false-negative rate, the route confusion matrix and the target
     figures, for a labelled file checked exactly as `adloom check` checks it."""
+    recorded = load_baseline(baseline) if baseline is not None else None
     packs = load_packs(project, cache_dir=None if project is not None else user_matcher_cache())
     layer = load_semantic_or_warn(err_console) if semantic else None
 
@@ -105,14 +111,27 @@ def evaluate(
         return without_length_limits(result)
 
     result = evaluate_rows(progress_iter(rows, "checking"), checker)
+    figures = result.as_dict()
+    worse = regressions(figures, recorded) if recorded is not None else []
+    if record_baseline is not None:
+        record = baseline_record(figures, source=str(labelled), semantic=layer.version if layer else None,
+                                 packs=packs.version)
+        record_baseline.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     if output == "json":
         typer.echo(json.dumps({"file": str(labelled), "semantic": layer.version if layer else None,
-                               **result.as_dict()}, indent=2))
-        return
-    print_evaluation(result, title=f"{labelled.name}: {result.rows} rows")
-    for row, route, predicted in result.misses[:misses]:
-        console.print(Text(f"line {row.line}: expected {row.route} {sorted(row.labels)}, got {route} "
-                           f"{sorted(predicted)}: {row.text}"))
+                               **figures, "regressions": worse}, indent=2))
+    else:
+        print_evaluation(result, title=f"{labelled.name}: {result.rows} rows")
+        for row, route, predicted in result.misses[:misses]:
+            console.print(Text(f"line {row.line}: expected {row.route} {sorted(row.labels)}, got {route} "
+                               f"{sorted(predicted)}: {row.text}"))
+        if recorded is not None:
+            console.print(f"baseline {baseline}: " + ("no figure worse" if not worse else
+                                                      f"{len(worse)} figure(s) worse"), highlight=False)
+    for line in worse:
+        err_console.print(f"[bold red]worse than baseline:[/] {escape(line)}", highlight=False)
+    if worse:
+        raise typer.Exit(1)
 
 
 @app.command("metrics")
