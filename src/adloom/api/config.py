@@ -30,6 +30,7 @@ class ServeConfig:
     login_attempts: int = 5
     audit_redact: bool = True
     out_dir: Path = Path("out")
+    settings: Settings | None = None   # for /audit/verify: the same signing key and witness as the CLI
 
 
 def is_loopback(host: str) -> bool:
@@ -55,4 +56,4 @@ def serve_config(settings: Settings, factory: sessionmaker[Session], project_dir
     return ServeConfig(factory=factory, project_dir=project_dir, secret_key=key or secrets.token_urlsafe(48),
                        secure_cookies=not local, session_hours=settings.session_hours,
                        login_attempts=settings.login_attempts, audit_redact=settings.audit_redact,
-                       out_dir=settings.out_dir)
+                       out_dir=settings.out_dir, settings=settings)

@@ -16,7 +16,6 @@ from adloom.api.deps import Admin, Reviewer, SessionDep
 from adloom.api.runner import run_in_process
 from adloom.api.security import config_of
 from adloom.audit.lineage import lineages
-from adloom.audit.verify import verify as verify_chain
 from adloom.errors import InputError, NotFound
 from adloom.governance.packs import load_packs
 from adloom.platforms import PLATFORMS, Platform
@@ -168,8 +167,11 @@ def lineage(request: Request, who: Reviewer, ref: str) -> list[dict[str, Any]]:
 
 @router.get("/audit/verify")
 def verify(request: Request, who: Admin) -> dict[str, Any]:
-    """Recompute the whole hash chain (admin: it reads every event)."""
+    """Recompute the whole hash chain and check it against the store's anchor, signing key and witness,
+    as `adloom audit verify` does (admin: it reads every event)."""
+    from adloom.cli.audit import trusted_verify
+    from adloom.settings import Settings
+
     config = config_of(request)
-    anchor = config.project_dir / ".adloom" / "audit.anchor.json"
-    report = verify_chain(config.factory, anchor=anchor if anchor.is_file() else None)
+    report = trusted_verify(config.factory, config.project_dir, config.settings or Settings())
     return {**report.model_dump(mode="json"), "summary": report.summary()}

@@ -21,6 +21,7 @@ __all__ = ["run_in_process"]
 
 def _run(url: str, folder: str, project: str, out_root: str, platforms: list[Platform], angles: int, hooks: int,
          render: bool, force: bool) -> dict[str, Any]:
+    from adloom.cli.audit import checkpointer_for
     from adloom.cli.run import load_campaign
     from adloom.pipeline.render_step import render_step
     from adloom.pipeline.run import RunOptions, run
@@ -35,7 +36,7 @@ def _run(url: str, folder: str, project: str, out_root: str, platforms: list[Pla
     options = RunOptions(platforms=platforms, n_angles=angles, hooks_per_concept=hooks, render=render, force=force,
                          max_attempts=settings.max_attempts, concurrency=settings.concurrency,
                          audit_redact=settings.audit_redact, project_dir=project_dir,
-                         audit_anchor=project_dir / ".adloom" / "audit.anchor.json",
+                         audit_checkpoint=checkpointer_for(project_dir, settings),
                          cache_dir=project_dir / ".adloom" / "cache" / "embeddings")
     result = asyncio.run(run(Path(folder), factory=open_store(url), writer=writer, campaign=campaign,
                              out_root=Path(out_root), options=options,

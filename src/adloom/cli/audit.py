@@ -59,6 +59,20 @@ def _store_dir(project: Path, settings: Settings) -> Path | None:
     return Path(url.removeprefix("sqlite:///")).parent if url.startswith("sqlite:///") else None
 
 
+def trusted_verify(factory: sessionmaker[Session], project: Path, settings: Settings, *,
+                   anchor: Path | None = None, witness: Path | None = None) -> VerifyReport:
+    """The chain checked against the store's anchor, the signing key and the witness the settings name:
+    what ``audit verify`` reports, and what the API's /audit/verify reports for the same project."""
+    public = (load_key(settings.audit_key, store_dir=_store_dir(project, settings)).public_key()
+              if settings.audit_key else None)
+    if witness is not None and not witness.exists():
+        raise InputError(f"the audit witness {witness} does not exist")
+    if witness is None and settings.audit_witness and "://" not in settings.audit_witness:
+        witness = Path(settings.audit_witness)
+    return verify_trusted(factory, anchor_dir=anchor_dir(project), anchor=anchor, public_key=public,
+                          witness=witness)
+
+
 def checkpointer_for(project: Path, settings: Settings) -> Checkpointer:
     """The checkpoint a run writes when it ends: keyed by store, signed and witnessed as settings say."""
     key = load_key(settings.audit_key, store_dir=_store_dir(project, settings)) if settings.audit_key else None
@@ -89,15 +103,9 @@ def verify_cmd(
         else:
             settings = Settings()
             factory = _store(project)
-            public = (load_key(settings.audit_key, store_dir=_store_dir(project, settings)).public_key()
-                      if settings.audit_key else None)
-            if witness is not None and not witness.exists():
-                raise InputError(f"the audit witness {witness} does not exist")
-            if witness is None and settings.audit_witness and "://" not in settings.audit_witness:
-                witness = Path(settings.audit_witness)
             first_write = update_anchor and anchor is not None and not anchor.exists()
-            report = verify_trusted(factory, anchor_dir=anchor_dir(project), anchor=None if first_write else anchor,
-                                    public_key=public, witness=witness)
+            report = trusted_verify(factory, project, settings, anchor=None if first_write else anchor,
+                                    witness=witness)
             if report.ok and strict:
                 report = strict_report(report)
             if report.ok and update_anchor:
