@@ -5,11 +5,12 @@ The logic lives in ``adloom.governance.textcheck.check_text``; this module reads
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -18,7 +19,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from adloom.brand.yamlio import load_brand
-from adloom.cli.common import cli_errors, console, err_console
+from adloom.cli.common import cli_errors, console, err_console, store_for
 from adloom.cli.evalreport import semantic_scores
 from adloom.cli.text_columns import named_column, text_columns
 from adloom.errors import ConfigError, InputError
@@ -28,6 +29,8 @@ from adloom.governance.semantic import SemanticLayer, SemanticScore, load_semant
 from adloom.governance.textcheck import MAX_TEXT_CHARS, TextCheck, check_text
 from adloom.governance.verticals import checked_vertical
 from adloom.ingest.limits import MAX_FIELD_CHARS
+from adloom.settings import Settings
+from adloom.writers.judge import PolicyJudgeTask, judge_many
 
 __all__ = ["check", "user_matcher_cache"]
 
@@ -180,6 +183,34 @@ def _packs(project: Path | None, brand: Path | None) -> PackSet:
     return packs
 
 
+def _second_opinions(results: list[tuple[Item, TextCheck]], spec: str, project: Path | None,
+                     ) -> list[tuple[Item, TextCheck]]:
+    """Ask the verify writer about every category in its uncertain band; a judged violation adds a review
+    finding. Calls are recorded (and cached) in the project's store, the current folder's by default."""
+    from adloom.pipeline.calls import layered  # the store and the SDKs load only when a model is asked
+    from adloom.writers.registry import get_writer
+
+    asks: list[tuple[int, PolicyJudgeTask, str]] = []
+    for n, (_item, result) in enumerate(results):
+        raised = {s.label for s in result.semantic if s.raises}
+        asks += [(n, PolicyJudgeTask(text=result.text, category=s.label, probability=s.probability), result.field)
+                 for s in result.semantic if s.uncertain and s.label not in raised]
+    if not asks:
+        return results
+    settings = Settings()
+    writer = layered(get_writer(spec, **settings.writer_options(spec)),
+                     factory=store_for(project or Path("."), settings), retries=2)
+    judged = asyncio.run(judge_many([(task, field) for _n, task, field in asks], writer,
+                                    timeout=settings.writer_timeout))
+    out = list(results)
+    for (n, _task, _field), verdict in zip(asks, judged, strict=True):
+        item, result = out[n]
+        findings = result.findings + ([verdict.finding] if verdict.finding else [])
+        route = "review" if verdict.finding and result.route == "approve" else result.route
+        out[n] = (item, replace(result, findings=findings, route=route, notes=[*result.notes, verdict.note]))
+    return out
+
+
 @cli_errors
 def check(
     text: str | None = typer.Argument(None, help="Ad text to check (or use --file)."),
@@ -214,6 +245,9 @@ def check(
                                  vertical=vertical, packs=packs, limit_field=item.limit_field,
                                  semantic_scores=scores.get(item.text[:MAX_TEXT_CHARS], [])))
                for item in items]
+    verify = Settings().verify_writer if layer is not None else None
+    if verify:
+        results = _second_opinions(results, verify, project)
     if output == "json":
         typer.echo(json.dumps({"packs": packs.version, "engine": packs.matcher.engine_name,
                                "semantic": layer.version if layer is not None else None,
