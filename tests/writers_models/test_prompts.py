@@ -9,6 +9,7 @@ from adloom.pipeline.angles import angles
 from adloom.types import BrandObject, Campaign, Document, Finding
 from adloom.writers.base import ConceptTask, Task
 from adloom.writers.formula import write_concept
+from adloom.writers.judge import PolicyJudgeTask
 from adloom.writers.prompts import available_templates, render, source_hash, untrusted
 from adloom.writers.tasks import AnglesTask, BrandTask, RewriteTask
 from adloom.writers.verify import VerifyTask
@@ -22,7 +23,8 @@ def _tasks(brand: BrandObject, docs: list[Document], concept: ConceptTask) -> li
             RewriteTask(brand=brand, angle=concept.angle, segment=concept.segment,
                         constraints=constraints_for(brand, Campaign(), previous=[reason]), draft=draft,
                         reasons=[reason]),
-            VerifyTask(concept_id="c1", brand=brand, campaign=Campaign(), draft=draft)]
+            VerifyTask(concept_id="c1", brand=brand, campaign=Campaign(), draft=draft),
+            PolicyJudgeTask(text="Back in stock in charcoal.", category="urgency_scarcity", probability=0.63)]
 
 
 def test_every_template_renders(example: tuple[BrandObject, list[Document]], concept_task: ConceptTask) -> None:
