@@ -6,6 +6,7 @@ Pages work without JavaScript (plain forms, redirect to the next item); ``desk.j
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
@@ -47,8 +48,23 @@ def sync(request: Request, every: float = 15.0) -> None:
     if time.monotonic() - state.queue_synced_at < every:
         return
     with transaction(config_of(request).factory) as session:
-        review_store.sync_queue(session)
+        if review_store.sync_queue(session):
+            state.queue_totals = {}
     state.queue_synced_at = time.monotonic()
+
+
+def queue_page(request: Request, session: Any, filters: review_store.QueueFilters, *, limit: int,
+               cursor: str | None) -> review_store.QueuePage:
+    """A page of the queue with its total. Counting a 100,000-item queue costs more than the page itself, so
+    a total is kept until a decision is recorded (by any process: the newest decision id says so), new
+    items are queued, or a minute passes."""
+    page = review_store.queue_page(session, filters, limit=limit, cursor=cursor, count=False)
+    totals: dict[review_store.QueueFilters, tuple[float, int, int]] = request.app.state.queue_totals
+    newest = review_store.last_decision_id(session)
+    kept = totals.get(filters)
+    if kept is None or kept[1] != newest or time.monotonic() - kept[0] > 60:
+        kept = totals[filters] = (time.monotonic(), newest, review_store.count_queue(session, filters))
+    return replace(page, total=kept[2])
 
 
 def filters_from(params: dict[str, str | None]) -> review_store.QueueFilters:
@@ -83,7 +99,7 @@ def queue(request: Request, who: Reviewer, session: SessionDep, brand: str | Non
     """The queue, highest risk first, filtered by brand, run, route (state), platform and angle."""
     sync(request)
     params = {"brand": brand, "run": run, "state": state, "platform": platform, "angle": angle}
-    page = review_store.queue_page(session, filters_from(params), limit=limit, cursor=cursor)
+    page = queue_page(request, session, filters_from(params), limit=limit, cursor=cursor)
     qs = urlencode({k: v for k, v in params.items() if v})
     return render(request, who, "queue.html", {
         "page": page, "params": params, "qs": qs, "options": _options(request, session),

@@ -81,6 +81,7 @@ def create_app(config: ServeConfig) -> FastAPI:
     app.state.jobs = Jobs()
     app.state.queue_synced_at = float("-inf")
     app.state.filter_options = None
+    app.state.queue_totals = {}
     for router in (auth.router, desk.router, dashboard.router, rules.router, rest.router, rest_review.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=TEMPLATES / "static"), name="static")

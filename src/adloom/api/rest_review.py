@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from adloom.api.deps import Reviewer, SessionDep
-from adloom.api.desk import filters_from, sync
+from adloom.api.desk import filters_from, queue_page, sync
 from adloom.api.security import config_of
 from adloom.review import decide as deciding
 from adloom.review.context import item_context
@@ -95,9 +95,9 @@ def list_items(request: Request, who: Reviewer, session: SessionDep, brand: str 
                cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> ItemPage:
     """The queue, highest risk first; ``state`` = pending (default) | escalated | approved | rejected | all."""
     sync(request)
-    page = review_store.queue_page(session, filters_from({"brand": brand, "run": run, "state": state,
-                                                          "platform": platform, "angle": angle}),
-                                   limit=limit, cursor=cursor)
+    page = queue_page(request, session, filters_from({"brand": brand, "run": run, "state": state,
+                                                      "platform": platform, "angle": angle}),
+                      limit=limit, cursor=cursor)
     return ItemPage(items=[item_out(r) for r in page.items], total=page.total, next_cursor=page.next_cursor)
 
 

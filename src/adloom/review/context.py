@@ -21,7 +21,7 @@ from adloom.store import reviews as review_store
 from adloom.store.brands import get_version
 from adloom.store.concepts import get_concept, get_run, verdicts_for
 from adloom.store.tables import AuditEventRow, ReviewDecisionRow, ReviewItemRow
-from adloom.types import Asset, BrandObject, Concept, Finding, RunSummary, Verdict
+from adloom.types import Asset, BrandObject, Concept, Finding, Verdict
 
 __all__ = ["FieldView", "ItemContext", "item_context", "segments"]
 
@@ -84,6 +84,35 @@ def _label(path: str) -> str:
     return path.replace("copy.", "").replace("_", " ")
 
 
+_brands: dict[str, BrandObject] = {}         # brand versions are named by their content hash: never stale
+_assets: dict[str, list[Asset]] = {}          # assets of finished runs, which are never rendered again
+_CACHED = 64
+
+
+def _brand(session: Session, version: str) -> BrandObject | None:
+    brand = _brands.get(version)
+    if brand is None:
+        brand = get_version(session, version)
+        if brand is not None:
+            if len(_brands) >= _CACHED:
+                _brands.clear()
+            _brands[version] = brand
+    return brand
+
+
+def _run_assets(session: Session, run_id: str) -> list[Asset]:
+    """Every asset of a run (one validation per finished run, not one per page)."""
+    if run_id in _assets:
+        return _assets[run_id]
+    row = get_run(session, run_id)
+    found = [Asset.model_validate(a) for a in (row.summary or {}).get("assets", [])]
+    if row.status == "done":
+        if len(_assets) >= _CACHED:
+            _assets.clear()
+        _assets[run_id] = found
+    return found
+
+
 def item_context(session: Session, concept_id: str) -> ItemContext:
     item = review_store.get_item(session, concept_id)
     concept = get_concept(session, concept_id)
@@ -91,7 +120,7 @@ def item_context(session: Session, concept_id: str) -> ItemContext:
         raise NotFound(f"no concept '{concept_id}'")
     history = verdicts_for(session, [concept_id])[concept_id]
     verdict = history[-1] if history else None
-    brand = get_version(session, concept.brand_version)
+    brand = _brand(session, concept.brand_version)
     findings = list(verdict.findings) if verdict else []
     by_field: dict[str, list[tuple[int, int, int, str]]] = {}
     shown: set[int] = set()
@@ -114,7 +143,6 @@ def item_context(session: Session, concept_id: str) -> ItemContext:
     claims = {c.id: c for c in (brand.claims if brand else [])}
     used = [{"id": cid, "statement": claims[cid].statement if cid in claims else "(not in this brand version)"}
             for cid in (concept.draft.claims_used if concept.draft else [])]
-    run_summary = RunSummary.model_validate(get_run(session, item.run_id).summary) if item.run_id else None
     generated = session.scalars(select(AuditEventRow.payload).where(
         AuditEventRow.subject == concept_id, AuditEventRow.kind == kinds.CONCEPT_GENERATED)
         .order_by(AuditEventRow.seq)).all()
@@ -130,7 +158,7 @@ def item_context(session: Session, concept_id: str) -> ItemContext:
         rego=[f for f in findings if f.pack.startswith("rego")],
         provenance={"writer": concept.writer_id, "templates": templates, "checks": verdict.checks if verdict else {},
                     "brand_version": concept.brand_version, "run": item.run_id, "attempt": concept.attempt},
-        assets=[a for a in (run_summary.assets if run_summary else []) if a.concept_id == concept_id],
+        assets=[a for a in (_run_assets(session, item.run_id) if item.run_id else []) if a.concept_id == concept_id],
         decisions=review_store.decisions_for(session, concept_id),
         similar=review_store.count_group(session, item.group_key, exclude=concept_id),
         other_findings=[(i, f) for i, f in enumerate(findings) if i not in shown])

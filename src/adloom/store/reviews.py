@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from adloom.errors import Conflict, NotFound
@@ -87,6 +87,13 @@ def sync_queue(session: Session, batch: int = 500) -> int:
         session.flush()
 
 
+# Queue order and its keyset: both columns descending, so "after this item" is one row-value comparison an
+# index on (state, risk, concept_id) answers by scanning backwards from the item (an OR of "lower risk, or
+# same risk and a later id" in mixed directions made PostgreSQL sort the whole 100,000-item queue).
+_position = tuple_(ReviewItemRow.risk, ReviewItemRow.concept_id)
+_QUEUE_ORDER = (ReviewItemRow.risk.desc(), ReviewItemRow.concept_id.desc())
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     brand: str | None = None
@@ -123,31 +130,34 @@ def _filtered(query: Any, f: QueueFilters) -> Any:
 
 def queue_page(session: Session, filters: QueueFilters, *, limit: int = 50, cursor: str | None = None,
                count: bool = True) -> QueuePage:
-    """Highest risk first (ties by concept id), keyset-paged so page 200 costs what page 1 does."""
+    """Highest risk first (ties by concept id, descending), keyset-paged so page 200 costs what page 1 does."""
     query = _filtered(select(ReviewItemRow), filters)
     if cursor:
         risk_text, _, after_id = cursor.partition(":")
-        risk = float(risk_text)
-        query = query.where(or_(ReviewItemRow.risk < risk,
-                                and_(ReviewItemRow.risk == risk, ReviewItemRow.concept_id > after_id)))
-    rows = list(session.scalars(query.order_by(ReviewItemRow.risk.desc(), ReviewItemRow.concept_id)
-                                .limit(limit + 1)))
+        query = query.where(_position < tuple_(float(risk_text), after_id))
+    rows = list(session.scalars(query.order_by(*_QUEUE_ORDER).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
-    total = session.scalar(_filtered(select(func.count()).select_from(ReviewItemRow), filters)) if count else -1
+    total = count_queue(session, filters) if count else -1
     nxt = f"{rows[-1].risk!r}:{rows[-1].concept_id}" if more and rows else None
     return QueuePage(rows, nxt, int(total or 0))
+
+
+def count_queue(session: Session, filters: QueueFilters) -> int:
+    return int(session.scalar(_filtered(select(func.count()).select_from(ReviewItemRow), filters)) or 0)
+
+
+def last_decision_id(session: Session) -> int:
+    """The newest decision's id (0 for none): a cheap sign that queue counts may have changed."""
+    return int(session.scalar(select(func.max(ReviewDecisionRow.id))) or 0)
 
 
 def neighbours(session: Session, item: ReviewItemRow, filters: QueueFilters) -> tuple[str | None, str | None]:
     """The items before and after ``item`` in queue order (j/k on the item page)."""
     base = _filtered(select(ReviewItemRow.concept_id), filters)
-    after = base.where(or_(ReviewItemRow.risk < item.risk, and_(ReviewItemRow.risk == item.risk,
-                                                                 ReviewItemRow.concept_id > item.concept_id)))
-    before = base.where(or_(ReviewItemRow.risk > item.risk, and_(ReviewItemRow.risk == item.risk,
-                                                                  ReviewItemRow.concept_id < item.concept_id)))
-    nxt = session.scalar(after.order_by(ReviewItemRow.risk.desc(), ReviewItemRow.concept_id).limit(1))
-    prev = session.scalar(before.order_by(ReviewItemRow.risk.asc(), ReviewItemRow.concept_id.desc()).limit(1))
+    here = tuple_(item.risk, item.concept_id)
+    nxt = session.scalar(base.where(_position < here).order_by(*_QUEUE_ORDER).limit(1))
+    prev = session.scalar(base.where(_position > here).order_by(ReviewItemRow.risk, ReviewItemRow.concept_id).limit(1))
     return prev, nxt
 
 
@@ -162,7 +172,7 @@ def get_item(session: Session, concept_id: str, *, lock: bool = False) -> Review
 def group_members(session: Session, key: str, states: Sequence[str] = OPEN_STATES) -> list[ReviewItemRow]:
     return list(session.scalars(select(ReviewItemRow).where(ReviewItemRow.group_key == key,
                                                              ReviewItemRow.state.in_(list(states)))
-                                .order_by(ReviewItemRow.risk.desc(), ReviewItemRow.concept_id)))
+                                .order_by(*_QUEUE_ORDER)))
 
 
 def count_group(session: Session, key: str, *, exclude: str) -> int:
