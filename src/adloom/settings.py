@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     writer_temperature: float = 0.7
     writer_max_tokens: int = 4096
     writer_retries: int = 4
+    writer_parallel: int | None = None         # requests a local model server serves at once (default: ask it)
     writer_rpm: float | None = None
     writer_tpm: float | None = None
     price_table: Path | None = None
@@ -60,6 +61,8 @@ class Settings(BaseSettings):
             url, key = self.anthropic_base_url, self.anthropic_api_key
         else:
             url, key = self.openai_base_url, self.openai_api_key
+            if self.writer_parallel:
+                common["parallel"] = self.writer_parallel
         if url:
             common["base_url"] = url
         if key:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import random
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from adloom.errors import ProviderTimeout, WriterError
 from adloom.pipeline.calls import layered as wrap
 from adloom.pipeline.calls import load_usage
 from adloom.store.tables import WriterCallRow
@@ -19,7 +17,6 @@ from adloom.writers.formula import FormulaWriter
 from adloom.writers.openai import OpenAIWriter
 from adloom.writers.pricing import PriceTable, stage_of
 from adloom.writers.tasks import AnglesTask, BrandTask, RewriteTask, supports
-from adloom.writers.wrappers import RetryingWriter, TokenBucket
 from tests.writers_models.server import ModelServer
 
 
@@ -74,42 +71,7 @@ async def test_formula_calls_are_recorded_too(concept_task: ConceptTask, store: 
     assert row.writer_id == "formula" and row.input_tokens == 0 and row.request["priced"]
 
 
-async def test_retry_backoff_is_exponential_with_jitter(concept_task: ConceptTask) -> None:
-    waited: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        waited.append(seconds)
-
-    inner = FakeWriter([ProviderTimeout("t1"), ProviderTimeout("t2"), ProviderTimeout("t3")])
-    w = RetryingWriter(inner, attempts=4, base_delay=1.0, max_delay=3.0, sleep=sleep, rng=random.Random(1))
-    assert (await w.run(concept_task)).hooks
-    assert len(waited) == 3
-    for wait, cap in zip(waited, (1.0, 2.0, 3.0), strict=True):
-        assert cap / 2 <= wait <= cap
-
-
-async def test_non_retryable_errors_are_not_retried(concept_task: ConceptTask) -> None:
-    inner = FakeWriter([WriterError("bad key")])
-    with pytest.raises(WriterError, match="bad key"):
-        await RetryingWriter(inner, attempts=3, base_delay=0.01).run(concept_task)
-    assert inner.calls == 1
-
-
-async def test_token_bucket_waits_for_refill() -> None:
-    now = [0.0]
-    waited: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        waited.append(seconds)
-        now[0] += seconds
-
-    bucket = TokenBucket(60, capacity=2, clock=lambda: now[0], sleep=sleep)   # one per second
-    for _ in range(4):
-        await bucket.acquire()
-    assert waited == [pytest.approx(1.0), pytest.approx(1.0)]
-    bucket.adjust(3)                      # a call cost 3 more than estimated
-    await bucket.acquire()
-    assert waited[-1] == pytest.approx(4.0)
+# retries and rate limits alone: tests/writers_models/test_retry_limits.py
 
 
 async def test_concurrency_cap_limits_calls_in_flight(concept_task: ConceptTask,

@@ -19,8 +19,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import Any, ClassVar, Literal, cast
 
@@ -32,13 +30,18 @@ from adloom.textfold import fold
 from adloom.types import ConceptDraft
 from adloom.writers.base import OutT, Task, Writer
 from adloom.writers.prompts import compile_template, render
+from adloom.writers.retry import parse_retry_after, retry_after_of  # re-exported: the error's wait
 from adloom.writers.tasks import AngleList, BrandTask
 
 __all__ = ["Completion", "Exchange", "ModelWriter", "SchemaMode", "capture", "content_problems",
-           "current_exchange", "extract_json", "http_error", "output_schema", "parse_output", "rate_limited",
-           "retry_after_of"]
+           "current_exchange", "extract_json", "http_error", "output_schema", "parse_output",
+           "parse_retry_after", "rate_limited", "retry_after_of"]
 
-SchemaMode = Literal["json_schema", "json_object", "none"]
+# How the output's JSON Schema reaches the server: OpenAI's ``json_schema`` response format;
+# ``json_object_schema``, llama.cpp's ``{"type": "json_object", "schema": ...}`` (a grammar built from the
+# schema); ``json_object`` (any JSON, the schema in the prompt); ``none`` (the schema in the prompt only).
+SchemaMode = Literal["json_schema", "json_object_schema", "json_object", "none"]
+ENFORCED: frozenset[str] = frozenset({"json_schema", "json_object_schema"})   # the server holds the reply to it
 Message = dict[str, str]
 
 # Fields where an address is the point (the brand's own site); everywhere else a link is a finding.
@@ -218,32 +221,8 @@ def rate_limited(message: str, retry_after: float | None) -> RateLimited:
     return exc
 
 
-def retry_after_of(exc: BaseException) -> float | None:
-    value = getattr(exc, "retry_after", None)
-    return float(value) if value is not None else None
-
-
-def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
-    """Seconds from ``Retry-After`` (seconds or an HTTP date) or ``retry-after-ms``."""
-    if not headers:
-        return None
-    if ms := headers.get("retry-after-ms"):
-        try:
-            return max(0.0, float(ms) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
-        except (TypeError, ValueError):
-            return None
-
-
+_INVALID = re.compile(r"(?i)validation errors? for|input should be|field required|extra inputs are not "
+                      r"permitted|unexpected keyword argument|invalid_request_error")
 _CONTEXT = re.compile(r"(?i)context[_ ]length|maximum context|too many tokens|prompt is too long|context window")
 
 
@@ -261,13 +240,17 @@ def http_error(writer_id: str, status: int, message: str, headers: Mapping[str, 
                            "check the model name and base URL")
     if status in (400, 413, 422) and _CONTEXT.search(message):
         return WriterError(f"{writer_id}: the prompt is longer than the model's context window: {message}")
+    if _INVALID.search(message):
+        # some servers (llama-cpp-python) answer a request they cannot parse with a 500: the same request
+        # fails the same way every time, so it is not a timeout and is not retried
+        return WriterError(f"{writer_id}: the server{where} refused the request as invalid ({status}): {message}")
     if status >= 500 or status in (408, 409):
         return ProviderTimeout(f"{writer_id}: provider error {status}{where}: {message}")
     return WriterError(f"{writer_id}: request refused ({status}): {message}")
 
 
 class SchemaUnsupported(Exception):
-    """The server refused the JSON-schema response format; fall back to prompting with the schema."""
+    """The server refused the response format; fall back to the writer's next ``schema_fallback``."""
 
 
 # ---------------------------------------------------------------- the shared model writer
@@ -279,6 +262,8 @@ class ModelWriter(Writer):
     provider: ClassVar[str] = "model"
     supports_schema: ClassVar[bool] = True
     handles: ClassVar[tuple[type[Task[Any]], ...]] = (Task,)    # any task with a prompt template
+    # the response format to try when the server refuses one (an adapter's dialect may chain further)
+    schema_fallback: ClassVar[dict[str, SchemaMode]] = {"json_schema": "json_object"}
 
     def __init__(self, model: str, *, max_reasks: int = 2, temperature: float = 0.7, max_tokens: int = 4096,
                  schema_mode: SchemaMode = "json_schema") -> None:
@@ -311,11 +296,15 @@ class ModelWriter(Writer):
         if self._fatal is not None:
             raise type(self._fatal)(self._fatal.message)
         try:
-            try:
-                return await self._ask(task)
-            except SchemaUnsupported:
-                self.schema_mode = "json_object"
-                return await self._ask(task)
+            while True:
+                try:
+                    return await self._ask(task)
+                except SchemaUnsupported as exc:
+                    fallback = self.schema_fallback.get(self.schema_mode)
+                    if fallback is None:
+                        raise WriterError(f"{self.id}: the server refuses the '{self.schema_mode}' response "
+                                          f"format: {exc}") from exc
+                    self.schema_mode = fallback
         except WriterError as exc:
             if not exc.retryable and not isinstance(exc, OutputInvalid) and _is_fatal(exc):
                 self._fatal = exc
@@ -323,7 +312,7 @@ class ModelWriter(Writer):
 
     async def _ask(self, task: Task[OutT]) -> OutT:
         output_type = cast(type[OutT], task.output_type)
-        schema = None if self.schema_mode == "json_schema" else output_schema(output_type)
+        schema = None if self.schema_mode in ENFORCED else output_schema(output_type)
         prompt = render(task.template, task=task, schema=schema)
         exchange = current_exchange() or Exchange()
         exchange.provider, exchange.model, exchange.template = self.provider, self.model, prompt.template
