@@ -81,9 +81,14 @@ FORBIDDEN = {
 }
 
 
+# Modules inside a layer that serve every layer: the sentence encoder (brand clustering, brand fit, the
+# pattern library's similarity, the formula writer's phrase choice) knows nothing of rules or routes.
+SHARED = {"adloom.governance.embeddings"}
+
+
 @pytest.mark.parametrize("layer", sorted(FORBIDDEN))
 def test_layer_does_not_reach_where_it_must_not(layer: str) -> None:
-    bad = sorted(f"{a} -> {b}" for a, b in edges_from(layer) if _layer(b) in FORBIDDEN[layer])
+    bad = sorted(f"{a} -> {b}" for a, b in edges_from(layer) if _layer(b) in FORBIDDEN[layer] and b not in SHARED)
     assert bad == [], f"{layer}/ imports what it must not:\n" + "\n".join(bad)
 
 
@@ -113,6 +118,6 @@ def _reachable(start: set[str]) -> set[str]:
 
 def test_the_graph_is_read_at_all() -> None:
     """Guards the guard: known edges are found, so an empty graph cannot pass the rules above."""
-    assert "adloom.pipeline.calls" in GRAPH["adloom.pipeline.run"]
+    assert "adloom.pipeline.calls" in GRAPH["adloom.pipeline.context"]
     assert "adloom.store.tables" in GRAPH["adloom.pipeline.calls"]
     assert "adloom.textfold" in GRAPH["adloom.injection"]

@@ -9,6 +9,7 @@ kept in ``server.requests`` so tests can check what the SDK really sent.
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import sys
@@ -16,12 +17,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
-from adloom.pipeline.background import background_priority
 from adloom.types import Angle, BrandObject, Constraints, Segment, content_hash
 from adloom.writers.base import ConceptTask
 from adloom.writers.formula import write_concept
@@ -230,13 +230,21 @@ def formula_responder(request: dict[str, Any]) -> Reply:
     return text_reply(json.dumps({"agree": True, "issues": [], "unsupported_claims": []}))
 
 
+def _below_client_priority() -> None:
+    """This thread at nice +10 (Linux: per thread), so the stand-in's work yields to the client's."""
+    if sys.platform == "linux":
+        thread = threading.get_native_id()
+        with suppress(OSError):     # a sandbox that forbids it: the stand-in still answers
+            os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + 10))
+
+
 def _serve_in_child(protocol: Protocol, delay: float, port: Any, stop: Any) -> None:
     # A real model computes on its own hardware; this stand-in shares the client's two cores. Its
     # answers are composed by one worker thread below the client's priority, and its request threads
     # take the GIL back from that worker within half a millisecond, so each request is timed from its
     # arrival rather than from whenever the worker let go, and the fixed latency stays fixed.
     sys.setswitchinterval(0.0005)
-    composer = ThreadPoolExecutor(max_workers=1, initializer=background_priority)
+    composer = ThreadPoolExecutor(max_workers=1, initializer=_below_client_priority)
     server = ModelServer(protocol, delay=delay,
                          responder=lambda request: composer.submit(formula_responder, request).result()).start()
     port.put(server.httpd.server_address[1])

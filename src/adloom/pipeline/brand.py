@@ -1,13 +1,48 @@
-"""Stage: a model's reading of the brand material, on top of the offline extraction (``brand.assemble``)."""
+"""Stage: Documents -> the run's BrandObject: the user's brand.yaml or a fresh offline extraction
+(``brand.resolve``), read again by a model writer when it can, and saved when it was extracted."""
 
 from __future__ import annotations
 
-from adloom.brand.assemble import carry_approvals
-from adloom.types import BrandObject, Document
-from adloom.writers.base import Writer
-from adloom.writers.tasks import BrandTask
+from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["refined_brand"]
+from adloom.brand.assemble import carry_approvals
+from adloom.brand.gaps import missing as brand_gaps
+from adloom.brand.resolve import resolve_brand, write_brand
+from adloom.errors import WriterError
+from adloom.ingest.result import IngestResult
+from adloom.render.photos import missing_assets
+from adloom.types import BrandObject, Document, IngestWarning
+from adloom.writers.base import Writer
+from adloom.writers.tasks import BrandTask, supports
+
+__all__ = ["RunBrand", "brand_for_run", "refined_brand"]
+
+
+@dataclass(frozen=True)
+class RunBrand:
+    brand: BrandObject
+    status: str         # brand.resolve's: extracted, unchanged, re-extracted, kept-user-edits
+    warnings: list[IngestWarning]
+
+
+async def brand_for_run(folder: Path, ingested: IngestResult, *, writer: Writer) -> RunBrand:
+    """The warnings say what thin material leaves out, which images are missing, and a model reading that
+    failed (the offline extraction then stands)."""
+    resolved = resolve_brand(folder, ingested.documents, save=False)
+    brand, warnings = resolved.brand, list(ingested.warnings)
+    extracted = resolved.status in ("extracted", "re-extracted")
+    if extracted and supports(writer, BrandTask):
+        try:
+            brand = await refined_brand(brand, ingested.documents, writer=writer)
+        except WriterError as exc:    # the model's reading is optional
+            warnings.append(IngestWarning(file="brand.yaml", message=f"model brand extraction failed, "
+                                          f"kept the offline extraction: {exc}"))
+    if extracted:
+        write_brand(folder, brand)
+    warnings += [IngestWarning(file="brand.yaml", message=gap) for gap in brand_gaps(brand)]
+    warnings += [IngestWarning(file="assets/", message=m) for m in missing_assets(folder, brand.brand_kit)]
+    return RunBrand(brand, resolved.status, warnings)
 
 
 async def refined_brand(offline: BrandObject, documents: list[Document], *, writer: Writer) -> BrandObject:

@@ -12,6 +12,7 @@ right after a run finds nothing new.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, utils
 
@@ -86,3 +87,18 @@ def verdict_events(verdicts: Iterable[Verdict]) -> list[NewEvent]:
     return [NewEvent(kinds.VERDICT_RECORDED, v.concept_id, "governance", {
         "attempt": v.attempt, "route": v.route, "checks": v.checks, "scores": v.scores, "after": "dedupe",
         "findings": [f.model_dump(mode="json") for f in v.findings]}) for v in verdicts]
+
+
+@dataclass(frozen=True)
+class Deduped:
+    concepts: list[Concept]
+    as_stored: dict[str, Concept]       # each concept as its unit stored it
+    rejudged: dict[str, Verdict]        # the new verdict of each concept suppression changed
+    suppressed: int                     # hooks dropped
+
+
+async def deduped(stored: list[Concept], check: Callable[[Concept], Awaitable[Verdict]]) -> Deduped:
+    """The stage: near-duplicate hooks suppressed, every concept that changed judged again."""
+    concepts, suppressed = suppress_near_duplicates(stored)
+    concepts, rejudged = await judged_again(concepts, {c.id: c for c in stored}, check)
+    return Deduped(concepts, {c.id: c for c in stored}, rejudged, suppressed)

@@ -49,11 +49,8 @@ class Unit:
 
 async def governed_units(brand: BrandObject, angles: list[Angle], *, writer: Writer, check: Check, limits: Limits,
                          max_attempts: int, concurrency: int, factory: sessionmaker[Session], audit: AuditLog,
-                         advance: Callable[[], None],
-                         on_stored: Callable[[Concept, list[Verdict]], None] | None = None,
-                         tune: Tune | None = None) -> list[Unit]:
-    """``on_stored`` hears each unit written in this run (not reused) once its concept and verdicts are
-    committed. ``tune`` adjusts a unit's constraints to its share of the run (the feedback allocation)."""
+                         advance: Callable[[], None], tune: Tune | None = None) -> list[Unit]:
+    """``tune`` adjusts a unit's constraints to its share of the run (the feedback allocation)."""
     semaphore = asyncio.Semaphore(max(1, concurrency))
     version = brand.version()
     rewrites = supports(writer, RewriteTask)
@@ -86,8 +83,6 @@ async def governed_units(brand: BrandObject, angles: list[Angle], *, writer: Wri
         with transaction(factory) as session:
             concept_store.save_concept(session, result.concept, result.verdicts)
             audit.append_many_in(session, concept_events(result, writer.id, rewrites))
-        if on_stored is not None:
-            on_stored(result.concept, result.verdicts)
         advance()
         return Unit(result.concept, result.first_draft_failed, len(result.verdicts))
 

@@ -279,18 +279,10 @@ async def assets(concepts: list[Concept], brand: BrandObject, out_dir: Path, *, 
     ``brief_pdf``, ``brief_md`` and optionally ``background`` to a generator or its selection string;
     a key set to None skips that kind."""
     outcome = RenderOutcome()
-    unknown = [p for p in placements if p not in PLACEMENTS]
-    for pid in unknown:
+    for pid in (p for p in placements if p not in PLACEMENTS):
         outcome.errors.append(RenderFailure("-", pid, "image", f"unknown placement '{pid}' "
                                             f"(known: {', '.join(PLACEMENTS)})", "ConfigError"))
-    specs = {**DEFAULT_GENERATORS, **(generators or {})}
-    gens: dict[str, Generator | None] = {}
-    for key, spec in specs.items():
-        try:
-            gens[key] = _resolve(spec)
-        except Exception as exc:   # a bad selection string costs that kind, not the run
-            gens[key] = None
-            outcome.errors.append(RenderFailure("-", None, key, str(exc), type(exc).__name__))
+    gens = _generators({**DEFAULT_GENERATORS, **(generators or {})}, outcome)
     approved = [c for c in concepts if c.status == "approved" and c.draft is not None]
     assets_dir = out_dir / "assets"
     assets_dir.mkdir(parents=True, exist_ok=True)
@@ -299,59 +291,82 @@ async def assets(concepts: list[Concept], brand: BrandObject, out_dir: Path, *, 
     jobs, planned_failures = _plan(approved, brand, assets_dir, brand_dir, known, gens,
                                    tuple(pl for pl in video_placements if pl.platform in platforms))
     outcome.errors += planned_failures
-    total, done = len(jobs), 0
-    cpu, video_slot = asyncio.Semaphore(max(1, concurrency)), asyncio.Semaphore(1)
-    background = gens.get("background")
-    bg_cache: dict[tuple[str, str], asyncio.Task[RenderResult]] = {}
-    journal = RenderJournal(assets_dir)     # files an interrupted attempt at this run already finished
-    digests = {c.id: concept_digest(c) for c in approved}
-    keys: dict[str, str] = {}               # asset id -> its job key, kept in the manifest
-
-    async def run(job: _Job) -> None:
-        nonlocal done
-        key = job_key(f"{type(job.generator).__name__}:{job.generator.id}", job.kind, job.slot, job.hook_id,
-                      job.request.model_dump_json(exclude={"concept"}), digests[job.concept.id])
-        finished = journal.reusable(key, out_dir)
-        if finished is not None:
-            outcome.assets.append(finished[0])
-            keys[finished[0].id] = key
-            if finished[1]:
-                outcome.findings[finished[0].id] = finished[1]
-            done += 1
-            if progress is not None:
-                progress(done, total, job.request.out_stem.name)
-            return
-        gate = video_slot if job.kind == "video" else cpu
-        async with gate:
-            try:
-                if background is not None and job.kind == "image":
-                    try:
-                        job = await asyncio.wait_for(
-                            _with_background(job, background, assets_dir / "_sources", bg_cache), timeout)
-                    except (RenderError, TimeoutError) as exc:
-                        outcome.errors.append(_failure(job, exc, prefix="background: "))
-                result = await asyncio.wait_for(job.generator.generate(job.request), timeout)
-            except Exception as exc:  # typed RenderError, timeout, or a bug: recorded, the run goes on
-                outcome.errors.append(_failure(job, exc))
-            else:
-                asset = _asset(result, job, out_dir)
-                outcome.assets.append(asset)
-                if result.findings:
-                    outcome.findings[asset.id] = result.findings
-                journal.record(key, asset, result.findings)
-                keys[asset.id] = key
-        done += 1
-        if progress is not None:
-            progress(done, total, job.request.out_stem.name)
-
+    batch = _Batch(outcome, out_dir, RenderJournal(assets_dir), {c.id: concept_digest(c) for c in approved},
+                   gens.get("background"), asyncio.Semaphore(max(1, concurrency)), timeout, progress, len(jobs))
     try:
-        await asyncio.gather(*(run(job) for job in jobs))
+        await asyncio.gather(*(batch.render(job) for job in jobs))
     finally:
-        journal.close(completed=False)
+        batch.journal.close(completed=False)
     outcome.assets.sort(key=lambda a: a.path)
-    _write_manifest(assets_dir / MANIFEST, outcome, keys)
-    journal.close(completed=True)
+    _write_manifest(assets_dir / MANIFEST, outcome, batch.keys)
+    batch.journal.close(completed=True)
     return outcome
+
+
+def _generators(specs: Mapping[str, Generator | str | None], outcome: RenderOutcome) -> dict[str, Generator | None]:
+    gens: dict[str, Generator | None] = {}
+    for key, spec in specs.items():
+        try:
+            gens[key] = _resolve(spec)
+        except Exception as exc:   # a bad selection string costs that kind, not the run
+            gens[key] = None
+            outcome.errors.append(RenderFailure("-", None, key, str(exc), type(exc).__name__))
+    return gens
+
+
+@dataclass
+class _Batch:
+    """One render stage's jobs: images ``cpu``-bounded, one video at a time, each file journalled so an
+    interrupted attempt's finished files are reused."""
+
+    outcome: RenderOutcome
+    out_dir: Path
+    journal: RenderJournal
+    digests: dict[str, str]
+    background: Generator | None
+    cpu: asyncio.Semaphore
+    timeout: float
+    progress: Progress | None
+    total: int
+    done: int = 0
+    video_slot: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
+    bg_cache: dict[tuple[str, str], asyncio.Task[RenderResult]] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)      # asset id -> its job key, kept in the manifest
+
+    async def render(self, job: _Job) -> None:
+        key = job_key(f"{type(job.generator).__name__}:{job.generator.id}", job.kind, job.slot, job.hook_id,
+                      job.request.model_dump_json(exclude={"concept"}), self.digests[job.concept.id])
+        finished = self.journal.reusable(key, self.out_dir)
+        if finished is not None:
+            self._add(finished[0], finished[1], key)
+        else:
+            async with self.video_slot if job.kind == "video" else self.cpu:
+                await self._generate(job, key)
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total, job.request.out_stem.name)
+
+    async def _generate(self, job: _Job, key: str) -> None:
+        try:
+            if self.background is not None and job.kind == "image":
+                try:
+                    job = await asyncio.wait_for(_with_background(
+                        job, self.background, self.out_dir / "assets" / "_sources", self.bg_cache), self.timeout)
+                except (RenderError, TimeoutError) as exc:
+                    self.outcome.errors.append(_failure(job, exc, prefix="background: "))
+            result = await asyncio.wait_for(job.generator.generate(job.request), self.timeout)
+        except Exception as exc:  # typed RenderError, timeout, or a bug: recorded, the run goes on
+            self.outcome.errors.append(_failure(job, exc))
+            return
+        asset = _asset(result, job, self.out_dir)
+        self.journal.record(key, asset, result.findings)
+        self._add(asset, result.findings, key)
+
+    def _add(self, asset: Asset, findings: list[Finding], key: str) -> None:
+        self.outcome.assets.append(asset)
+        self.keys[asset.id] = key
+        if findings:
+            self.outcome.findings[asset.id] = findings
 
 
 def _failure(job: _Job, exc: BaseException, prefix: str = "") -> RenderFailure:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from adloom.pipeline import render
-from adloom.pipeline.run import Progress
+from adloom.pipeline.context import Progress
 from adloom.platforms import PLACEMENTS, Platform
 from adloom.types import Asset, BrandObject, Concept
 
