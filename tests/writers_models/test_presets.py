@@ -95,7 +95,7 @@ async def test_local_preset_keeps_in_flight_to_the_servers_slots(
 
     monkeypatch.setattr(LlamaCppWriter, "server_slots", slots)
     with serve("openai", responder=responder) as server:
-        w = preset(LlamaCppWriter, server, timeout=1.0)     # 4 x 0.3 s > 1 s: a queued request's timeout has not started
+        w = preset(LlamaCppWriter, server, timeout=1.0)   # 4 x 0.3 s > 1 s: queued, not timed
         tasks = [concept_task.model_copy(update={"seed": str(i)}) for i in range(4)]
         drafts = await asyncio.gather(*(w.run(t) for t in tasks))
     assert all(d.hooks for d in drafts) and peak == expected and w.parallel == expected
