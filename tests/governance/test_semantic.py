@@ -129,3 +129,22 @@ def test_check_file_scores_each_row(tmp_path: Path) -> None:
     first, second = json.loads(result.stdout)["results"]
     assert first["route"] == "review" and any(s["category"] == "clickbait" and s["raises"] for s in first["semantic"])
     assert second["route"] == "approve" and not any(s["raises"] for s in second["semantic"])
+
+
+def test_a_sentence_under_min_words_is_not_scored_alone(layer: SemanticLayer, model_copy: Path) -> None:
+    text = "Cosy navy towels for summer. Try it free."
+    assert layer.min_words == 4
+    [scores] = layer.score_many([text])
+    assert all(s.sentence != "Try it free." for s in scores)
+    path = model_copy / "thresholds.yaml"
+    path.write_text(path.read_text().replace("min_words: 4", "min_words: 1"))
+    [scores] = load_semantic(model_copy).score_many([text])
+    assert any(s.sentence == "Try it free." for s in scores)     # what min_words keeps out
+
+
+def test_min_words_must_be_a_small_whole_number(model_copy: Path) -> None:
+    path = model_copy / "thresholds.yaml"
+    path.write_text(path.read_text().replace("min_words: 4", "min_words: four"))
+    with pytest.raises(ModelFileError) as err:
+        load_semantic(model_copy)
+    assert "min_words" in str(err.value) and "thresholds.yaml" in str(err.value)

@@ -41,6 +41,7 @@ PINS = ROOT / "src/adloom/governance/semantic/pins.py"
 CATEGORIES = [x for x in LABELS if x != "brand.avoid"]
 SCREEN_RECALL = 0.97
 TARGET_PRECISION = 0.90
+MIN_WORDS = 4               # shorter sentences are not scored alone (see thresholds.yaml)
 HEAD_C, SCREEN_C = 2.0, 16.0
 CLEAN_WEIGHT = 4.0
 
@@ -126,7 +127,11 @@ def main() -> None:
              "# at or above `threshold`; between `band` and it, a second-opinion model is asked when configured.",
              "# `threshold: null` turns a category off. Chosen by tools/semantic/train.py on out-of-fold dev",
              f"# predictions (lowest threshold with {TARGET_PRECISION:.0%} precision); edit freely, no pin covers"
-             " this file.", "categories:"]
+             " this file.",
+             "# `min_words`: a sentence shorter than this is not scored on its own (the whole text still is). Set"
+             ' on dev:', '# the three-word tail "Try it free." scored over the personal_attributes threshold in 56'
+             " clean dev texts.",
+             f"min_words: {MIN_WORDS}", "categories:"]
     for cat, t in zip(CATEGORIES, thresholds, strict=True):
         band = "null" if t is None else f"{round(t / 2, 2)}"
         lines.append(f"  {cat}: {{threshold: {'null' if t is None else t}, band: {band}}}")

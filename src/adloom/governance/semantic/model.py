@@ -104,6 +104,15 @@ def _thresholds(path: Path, labels: Sequence[str]) -> tuple[list[float | None], 
     return thresholds, bands
 
 
+def _min_words(path: Path) -> int:
+    """The shortest sentence (in words) scored on its own; 1 when the file does not say."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    value = data.get("min_words", 1) if isinstance(data, dict) else 1
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 50:
+        raise ModelFileError("min_words must be a whole number from 1 to 50", file=str(path))
+    return value
+
+
 class SemanticLayer:
     def __init__(self, directory: Path, encoder: Embedder, *, check_pins: bool = True) -> None:
         import io
@@ -121,6 +130,7 @@ class SemanticLayer:
         except (OSError, ValueError, KeyError) as exc:
             raise ModelFileError(f"semantic classifier file is not a classifier: {exc}", file=str(classifier)) from None
         self.thresholds, self.bands = _thresholds(directory / "thresholds.yaml", self.labels)
+        self.min_words = _min_words(directory / "thresholds.yaml")
         self.encoder = encoder
         self.version = f"semantic@{hashlib.sha256(raw).hexdigest()[:8]}"
 
@@ -129,7 +139,9 @@ class SemanticLayer:
         units: list[tuple[int, tuple[int, int]]] = []
         for i, text in enumerate(texts):
             spans = sentence_spans(text)
-            units += [(i, s) for s in spans]
+            # a sentence of a word or three ("Try it free.") carries too little for the head to read; the
+            # whole text, which holds it, is still scored
+            units += [(i, s) for s in spans if len(text[s[0]:s[1]].split()) >= self.min_words]
             if len(spans) > 1:
                 units.append((i, (0, len(text))))
         unit_texts = [texts[i][a:b] for i, (a, b) in units]
