@@ -14,7 +14,6 @@ from rich.markup import escape
 from sqlalchemy import make_url, select
 from sqlalchemy.orm import Session, sessionmaker
 
-import adloom
 from adloom.errors import AdloomError, ConfigError
 from adloom.settings import Settings
 from adloom.store.concepts import get_run, latest_run
@@ -87,16 +86,3 @@ def chosen_run(session: Session, run_id: str | None, brand: str | None) -> RunRo
     known = sorted(set(session.scalars(select(RunRow.brand_slug).where(RunRow.status == "done"))))
     raise ConfigError(f"no finished run of brand '{brand}'; brands with runs: {', '.join(known) or '(none)'}",
                       field="--brand")
-
-
-def _print_version(value: bool) -> None:
-    if value:
-        typer.echo(f"adloom {adloom.__version__}")
-        raise typer.Exit()
-
-
-def app_options(
-    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
-                                 help="Print the version and exit."),
-) -> None:
-    """Creative strategy engine: brand folder in, governed ad creatives out."""
