@@ -15,6 +15,7 @@ from adloom.errors import WriterError
 from adloom.pipeline.calls import layered
 from adloom.writers.base import ConceptTask
 from adloom.writers.openai import LlamaCppWriter, LMStudioWriter, OpenAIWriter, _slot_count, _total_slots
+from adloom.writers.prompts import render
 from tests.writers_models.server import ModelServer, Reply, formula_responder, serve
 
 # what llama-cpp-python answers a json_schema response format with (its pydantic model has no such type)
@@ -104,3 +105,14 @@ async def test_local_preset_keeps_in_flight_to_the_servers_slots(
 async def test_an_explicit_parallel_setting_wins(openai_server: ModelServer) -> None:
     w = preset(LlamaCppWriter, openai_server, parallel=6)
     assert w.parallel == 6 and preset(OpenAIWriter, openai_server).parallel is None
+
+
+def test_a_concept_prompt_carries_what_the_concept_needs(concept_task: ConceptTask) -> None:
+    brand = concept_task.brand
+    user = render(ConceptTask.template, task=concept_task, schema=None).user
+    whole = len(brand.model_dump_json())
+    assert len(user) < whole / 2        # the example brand alone was ~43,000 characters in every prompt
+    other = next(s for s in brand.segments if s.id != concept_task.segment.id)
+    assert other.label not in user or other.label in concept_task.segment.model_dump_json()
+    quoted = next(e.quote for e in brand.evidence if e.quote and e.quote != e.text)
+    assert quoted not in user and brand.name in user

@@ -62,6 +62,24 @@ def hook_structure(template_id: str) -> str:
     return next((f'"{t.text}"' for t in HOOK_TEMPLATES if t.id == template_id), template_id)
 
 
+# What a concept's prompt carries of the brand: not every segment (its own is a section of its own), not the
+# claims (the approved ones are in CONSTRAINTS), not what only rendering or governance reads; of the mined
+# evidence, the items of its segment and those of no segment of the brand, without quotes and spans (a file name is
+# the provenance a writer needs). The example brand: ~10,900 tokens (chars / 4) in every concept prompt before, ~3,800.
+CONCEPT_BRAND_EXCLUDES = frozenset({"evidence", "segments", "claims", "brand_kit", "sources_hash", "fit_threshold"})
+
+
+def for_concept(brand: Any, segment_id: str | None = None) -> dict[str, Any]:
+    """The part of a brand object one concept for ``segment_id`` needs."""
+    view: dict[str, Any] = brand.model_dump(mode="json", exclude=set(CONCEPT_BRAND_EXCLUDES))
+    segment_ids = {s.id for s in brand.segments}     # an item mined for no segment of the brand applies to all
+    view["evidence"] = [
+        {**item.model_dump(mode="json", include={"kind", "text", "answer", "segment_id"}, exclude_defaults=True),
+         "kind": item.kind, "source": {"file": item.source.file}}
+        for item in brand.evidence if item.segment_id in (segment_id, None) or item.segment_id not in segment_ids]
+    return view
+
+
 @lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -70,6 +88,7 @@ def _env() -> jinja2.Environment:
     env.filters["json"] = to_json
     env.filters["untrusted"] = untrusted
     env.filters["hook_structure"] = hook_structure
+    env.filters["for_concept"] = for_concept
     return env
 
 
