@@ -134,16 +134,24 @@ def main() -> None:
     parser.add_argument("--concepts", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--reuse", nargs=2, metavar=("SCHEMA", "PROJECT"),
+                        help="measure a store built before (schema and project folder; kept afterwards): "
+                             "building 100,000 items takes minutes")
     args = parser.parse_args()
-    schema = "bench_desk_" + uuid.uuid4().hex[:8]
+    reuse = args.reuse is not None
+    schema = args.reuse[0] if reuse else "bench_desk_" + uuid.uuid4().hex[:8]
     admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    if not reuse:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
     url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    project = Path(tempfile.mkdtemp(prefix="adloom-bench-desk-"))
+    project = Path(args.reuse[1]) if reuse else Path(tempfile.mkdtemp(prefix="adloom-bench-desk-"))
     server = None
     try:
-        build(url, project, args.concepts)
+        if not reuse:
+            build(url, project, args.concepts)
+        with make_engine(url).connect() as conn:
+            args.concepts = int(conn.execute(text("SELECT count(*) FROM review_items")).scalar() or 0)
         with make_engine(url).connect() as conn:
             ids = list(conn.execute(text("SELECT concept_id FROM review_items WHERE state = 'pending' "
                                          "ORDER BY random() LIMIT :n"), {"n": args.requests * 2}).scalars())
@@ -165,7 +173,8 @@ def main() -> None:
             rows.append((kind, measure(base, kind, targets, args.requests, args.concurrency), target))
         health_p50 = rows[0][1]["p50"]
         print(f"\n{args.concepts:,} queued concepts in PostgreSQL; {args.requests} requests each, "
-              f"c={args.concurrency}, client in its own process")
+              f"c={args.concurrency}, client in its own process; load average {os.getloadavg()[0]:.1f} "
+              f"on {os.cpu_count()} cores")
         print(f"{'endpoint':<10}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'req/s':>8}{'p50/health':>12}  target p95")
         for kind, r, target in rows:
             verdict = "-" if target is None else (f"<= {target:g} ms " + ("met" if r["p95"] <= target else "NOT met"))
@@ -175,9 +184,10 @@ def main() -> None:
         if server is not None:
             server.terminate()
             server.wait(10)
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        shutil.rmtree(project, ignore_errors=True)
+        if not reuse:
+            with admin.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            shutil.rmtree(project, ignore_errors=True)
 
 
 if __name__ == "__main__":

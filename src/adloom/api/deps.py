@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from sqlalchemy.orm import Session
 
-from adloom.api.security import require
+from adloom.api.security import request_session, require
 from adloom.store.accounts import Principal
 
 __all__ = ["Admin", "Reviewer", "SessionDep"]
@@ -17,9 +16,5 @@ Reviewer = Annotated[Principal, Depends(require("reviewer"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
 
 
-def _session(request: Request) -> Iterator[Session]:
-    with request.app.state.config.factory() as session:
-        yield session
-
-
-SessionDep = Annotated[Session, Depends(_session)]
+# the same dependency the role check reads the caller through: one session per request
+SessionDep = Annotated[Session, Depends(request_session)]

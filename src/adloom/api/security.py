@@ -14,12 +14,14 @@ import hmac
 import secrets
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from threading import Lock
+from typing import Annotated
 
-from fastapi import Request, Response
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adloom.api.config import ServeConfig
 from adloom.store.accounts import Principal, Role, has_role, principal_for_session, principal_for_token
@@ -54,20 +56,32 @@ class CsrfFailed(Forbidden):
     pass
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    def __init__(self, app: object, secure: bool) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
-        self.secure = secure
+class SecurityHeaders:
+    """The security headers on every HTTP response. Plain ASGI: Starlette's BaseHTTPMiddleware runs each
+    request in a task of its own with streams between them, a cost every page paid for adding headers."""
 
-    async def dispatch(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if self.secure:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    def __init__(self, app: ASGIApp, secure: bool) -> None:
+        self.app = app
+        extra = {"Strict-Transport-Security": "max-age=31536000"} if secure else {}
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in {**HEADERS, **extra}.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = str(scope.get("path", "")).startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(k, v) for k, v in self.headers if k not in present]
+                if not static and b"cache-control" not in present:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def config_of(request: Request) -> ServeConfig:
@@ -75,26 +89,34 @@ def config_of(request: Request) -> ServeConfig:
     return config
 
 
-def principal_of(request: Request) -> Principal | None:
+def request_session(request: Request) -> Iterator[Session]:
+    """The request's one store session: FastAPI caches a dependency per request, so the caller's identity
+    and the route read through the same connection (one pool checkout and liveness ping, not two)."""
+    with config_of(request).factory() as session:
+        yield session
+
+
+def principal_of(request: Request, session: Session | None = None) -> Principal | None:
     """From ``Authorization: Bearer`` if present, else the session cookie; cached on the request."""
     if hasattr(request.state, "principal"):
         found: Principal | None = request.state.principal
         return found
-    config = config_of(request)
+    if session is None:
+        with config_of(request).factory() as own:
+            return principal_of(request, own)
     principal = None
     auth = request.headers.get("authorization", "")
-    with config.factory() as session:
-        if auth.lower().startswith("bearer "):
-            principal = principal_for_token(session, auth[7:].strip())
-        elif request.cookies.get(COOKIE):
-            principal = principal_for_session(session, request.cookies[COOKIE])
+    if auth.lower().startswith("bearer "):
+        principal = principal_for_token(session, auth[7:].strip())
+    elif request.cookies.get(COOKIE):
+        principal = principal_for_session(session, request.cookies[COOKIE])
     request.state.principal = principal
     return principal
 
 
-async def principal_async(request: Request) -> Principal | None:
+async def principal_async(request: Request, session: Session | None = None) -> Principal | None:
     """``principal_of`` off the event loop (it reads the store)."""
-    return await run_in_threadpool(principal_of, request)
+    return await run_in_threadpool(principal_of, request, session)
 
 
 async def _csrf_sent(request: Request) -> str:
@@ -111,8 +133,8 @@ async def _csrf_sent(request: Request) -> str:
 def require(role: Role) -> Callable[[Request], Awaitable[Principal]]:
     """The dependency that states a route's role (and checks CSRF on state-changing cookie calls)."""
 
-    async def dependency(request: Request) -> Principal:
-        principal = await principal_async(request)
+    async def dependency(request: Request, session: Annotated[Session, Depends(request_session)]) -> Principal:
+        principal = await principal_async(request, session)
         if principal is None:
             raise NotAuthenticated()
         if request.method not in SAFE_METHODS and principal.kind == "user":

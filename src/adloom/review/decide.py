@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adloom.audit import AuditLog, NewEvent, kinds
 from adloom.audit.log import lock_chain
+from adloom.audit.seal import seal_concept
 from adloom.errors import ConfigError, Forbidden, InputError, PolicyViolation
 from adloom.review.edits import apply_edits, editable_fields
 from adloom.review.governing import Governors
@@ -23,7 +24,7 @@ from adloom.store.accounts import Principal, has_role
 from adloom.store.brands import get_version
 from adloom.store.concepts import get_concept, get_run
 from adloom.store.db import transaction
-from adloom.store.tables import VerdictRow
+from adloom.store.tables import ConceptRow, VerdictRow
 from adloom.types import BrandObject, Campaign, Concept, Finding, RunSummary, Verdict
 
 __all__ = ["DecisionResult", "EditRefused", "batch", "decide", "edit"]
@@ -91,8 +92,8 @@ def _kw(event: NewEvent) -> dict[str, Any]:
 
 
 def _status(session: Session, concept_id: str) -> str:
-    concept = get_concept(session, concept_id)
-    return concept.status if concept else "missing"
+    row = session.get(ConceptRow, concept_id)      # in the session already: no query, no payload re-parsed
+    return row.status if row else "missing"
 
 
 def context_of(session: Session, concept: Concept, run_id: str | None) -> tuple[BrandObject, Campaign]:
@@ -141,6 +142,7 @@ def edit(factory: sessionmaker[Session], audit: AuditLog, governors: Governors, 
         item.risk = float(verdict.scores.get("risk", item.risk))
         review_store.apply_decision(session, item, reviewer=principal.name, decision="edit", rationale=rationale,
                                     seconds=seconds, concept=edited, before=changed, after=after)
+        seal_concept(session, concept_id, edited.model_dump(mode="json"))     # the edited text is now the sealed one
         audit.append_many_in(session, [
             NewEvent(kinds.VERDICT_RECORDED, concept_id, "governance", {
                 "attempt": verdict.attempt, "route": verdict.route, "checks": verdict.checks, "edited_by":
