@@ -73,6 +73,13 @@ async def test_a_clear_winner_reshapes_the_next_run(store: sessionmaker[Session]
 
     report = second.outputs["report"].read_text(encoding="utf-8")
     assert "Why each angle got its share" in report and shares[winner]["reason"].split(";")[0] in report
+    # what won so far: the learned angles with their intervals, the winner on top, drawn as dots and lines
+    board = alloc["leaderboard"]["angle"]
+    assert board[0]["key"] == winner and board[0]["low"] > max(r["high"] for r in board[1:])
+    insights = report[report.index('id="insights-charts"'):]
+    assert "What won so far" in report and "What won so far" not in first.outputs["report"].read_text("utf-8")
+    assert insights.count("<circle") == sum(len(rows) for rows in alloc["leaderboard"].values())
+    assert insights.index(f">{winner}<") < min(insights.index(f">{r['key']}<") for r in board[1:])
     # writing the exports again after review decisions keeps the section
     again = write_run_exports(store, AuditLog(store), second.summary.run_id)["report"].read_text(encoding="utf-8")
     assert "Why each angle got its share" in again and shares[winner]["reason"].split(";")[0] in again

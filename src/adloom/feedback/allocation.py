@@ -20,7 +20,7 @@ import numpy as np
 from adloom.feedback.bayes import BetaPrior, prob_best, rng_for, thompson_shares
 from adloom.types import Angle, Constraints, Pattern, Segment
 
-__all__ = ["Arm", "Plan", "plan"]
+__all__ = ["Arm", "Plan", "leaderboard", "plan"]
 
 MAX_HOOKS = 8               # the writers' ceiling per concept
 PREFERRED_TEMPLATES = 12
@@ -48,6 +48,7 @@ class Plan:
     hooks_per_concept: int = 5
     hook_posteriors: dict[str, BetaPrior] = field(default_factory=dict)    # hook structure -> posterior
     baseline: BetaPrior | None = None
+    leaderboard: dict[str, list[dict[str, Any]]] = field(default_factory=dict)   # what won so far, per dimension
 
     @property
     def informed(self) -> bool:
@@ -92,6 +93,8 @@ class Plan:
         return {"method": "thompson" if self.informed else "even", "metric": self.metric,
                 "exploration": self.exploration, "hooks_total": sum(a.hooks for a in self.arms),
                 "preferred_hook_templates": self.templates,
+                "baseline": self.baseline.mean if self.baseline is not None else None,
+                "leaderboard": self.leaderboard,
                 "angles": sorted(angles.values(), key=lambda e: (-e["share"], e["angle"])),
                 "arms": [{"angle": a.angle, "segment": a.segment, "share": round(a.share, 4), "hooks": a.hooks,
                           "p_best": round(a.p_best, 4), "posterior_mean": a.posterior.mean,
@@ -201,4 +204,23 @@ def plan(brand: str, angles: Sequence[Angle], segments: Sequence[Segment], patte
     hook_posteriors = {p.key: BetaPrior(p.alpha, p.beta, "hook_structure") for p in patterns
                        if p.brand_slug == brand and p.dimension == "hook_structure" and p.alpha and p.beta}
     return Plan(arms, exploration, metric, [p.key for p in templates[:PREFERRED_TEMPLATES]], hooks_per_concept,
-                hook_posteriors, prior)
+                hook_posteriors, prior, leaderboard(brand, patterns))
+
+
+LEADERBOARD = ("angle", "segment", "hook_structure")
+LEADERBOARD_ROWS = 10
+
+
+def leaderboard(brand: str, patterns: Sequence[Pattern]) -> dict[str, list[dict[str, Any]]]:
+    """The brand's learned angles, segments and hook structures, best posterior mean first, each with its
+    90% credible interval and the evidence behind it (the report draws them as point-and-interval rows)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for dimension in LEADERBOARD:
+        rows = [p for p in patterns if p.brand_slug == brand and p.dimension == dimension and p.impressions > 0
+                and p.mean is not None and p.low is not None and p.high is not None]
+        rows.sort(key=lambda p: (-(p.mean or 0.0), p.key))
+        if rows:
+            out[dimension] = [{"key": p.key, "mean": p.mean, "low": p.low, "high": p.high, "ads": p.observations,
+                               "impressions": p.impressions, "winners": p.winners}
+                              for p in rows[:LEADERBOARD_ROWS]]
+    return out
