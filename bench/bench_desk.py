@@ -119,14 +119,24 @@ def _client_process(args: tuple[Any, ...]) -> list[float]:
     return asyncio.run(_load(*args))
 
 
-def measure(base: str, kind: str, targets: list[str], requests: int, concurrency: int) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux /proc): unlike latency, it does not stretch when other
+    work shares the cores."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(base: str, kind: str, targets: list[str], requests: int, concurrency: int,
+            server_pid: int | None = None) -> dict[str, float]:
     cookies, csrf = _login(base)
     ctx = multiprocessing.get_context("spawn")
+    before = cpu_seconds(server_pid) if server_pid else 0.0
     with ctx.Pool(1) as pool:        # the load generator never shares a process (or its GIL) with the server
         lat = pool.apply(_client_process, ((base, cookies, csrf, kind, targets, requests, concurrency),))
+    cpu = (cpu_seconds(server_pid) - before) if server_pid else float("nan")
     lat.sort()
     return {"n": len(lat), "p50": statistics.median(lat), "p95": lat[int(0.95 * (len(lat) - 1))],
-            "max": lat[-1], "rps": len(lat) / (sum(lat) / 1000 / concurrency)}
+            "max": lat[-1], "rps": len(lat) / (sum(lat) / 1000 / concurrency), "cpu_ms": cpu * 1000 / len(lat)}
 
 
 def main() -> None:
@@ -170,16 +180,17 @@ def main() -> None:
         for kind, targets, target in (("health", [], None), ("queue", [], 100.0), ("item", ids[:50], 100.0),
                                       ("decision", ids[args.requests:], 50.0)):
             measure(base, kind, targets[:20] or targets, 20, 1) if kind != "decision" else None   # warm-up
-            rows.append((kind, measure(base, kind, targets, args.requests, args.concurrency), target))
+            rows.append((kind, measure(base, kind, targets, args.requests, args.concurrency, server.pid), target))
         health_p50 = rows[0][1]["p50"]
         print(f"\n{args.concepts:,} queued concepts in PostgreSQL; {args.requests} requests each, "
               f"c={args.concurrency}, client in its own process; load average {os.getloadavg()[0]:.1f} "
               f"on {os.cpu_count()} cores")
-        print(f"{'endpoint':<10}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'req/s':>8}{'p50/health':>12}  target p95")
+        print(f"{'endpoint':<10}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'req/s':>8}{'p50/health':>12}"
+              f"{'server CPU ms/req':>19}  target p95")
         for kind, r, target in rows:
             verdict = "-" if target is None else (f"<= {target:g} ms " + ("met" if r["p95"] <= target else "NOT met"))
             print(f"{kind:<10}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['max']:>9.1f}{r['rps']:>8.0f}"
-                  f"{r['p50'] / health_p50:>11.1f}x  {verdict}")
+                  f"{r['p50'] / health_p50:>11.1f}x{r['cpu_ms']:>19.1f}  {verdict}")
     finally:
         if server is not None:
             server.terminate()
