@@ -130,7 +130,7 @@ async def _csrf_sent(request: Request) -> str:
     return ""
 
 
-def require(role: Role) -> Callable[[Request], Awaitable[Principal]]:
+def require(role: Role) -> Callable[..., Awaitable[Principal]]:
     """The dependency that states a route's role (and checks CSRF on state-changing cookie calls)."""
 
     async def dependency(request: Request, session: Annotated[Session, Depends(request_session)]) -> Principal:
