@@ -23,6 +23,7 @@
     │   └── PackError              a rule pack file is broken (bad input: exit 2)
     ├── ModelFileError             a packaged model file is missing, unreadable or fails its checksum
     └── StoreError                 the database is unreachable or its schema is behind
+        └── ContentMismatch        a stored concept or rendered file differs from the hash the audit chain sealed
 
 Errors carry *where* (file, line, field) so the CLI can print one line a person can act on. Every error
 is picklable (plain constructor arguments) so Celery can carry it. Translation into exit codes happens
@@ -154,3 +155,7 @@ class ModelFileError(AdloomError):
 
 class StoreError(AdloomError):
     exit_code = 4
+
+
+class ContentMismatch(StoreError):
+    """Stored content no longer matches the hash the audit chain recorded for it: refused, never exported."""

@@ -17,6 +17,7 @@ VERDICT_RECORDED = "verdict.recorded"                 # subject: concept id
 REGENERATION_REQUESTED = "concept.regeneration_requested"   # subject: concept id; payload reasons
 REVIEW_DECIDED = "review.decided"                     # subject: concept id; actor: the reviewer
 ASSET_RENDERED = "asset.rendered"                     # subject: concept id; payload asset_id, path, sha256
+CONCEPT_SEALED = "concept.sealed"                     # subject: concept id; payload draft_sha256 (audit/seal.py)
 EXPORT_WRITTEN = "export.written"                     # subject: run id; payload file, sha256, ads[]
 PERFORMANCE_IMPORTED = "performance.imported"         # subject: import id or file sha256
 PATTERNS_UPDATED = "patterns.updated"                 # subject: "patterns"
@@ -30,4 +31,4 @@ ALL = (RUN_STARTED, RUN_FINISHED, RUN_REUSED, RUN_INTERRUPTED, RUN_RESUMED,
        BRAND_VERSION_CREATED, BRAND_CLAIM_APPROVED, CONCEPT_GENERATED,
        VERDICT_RECORDED, REGENERATION_REQUESTED, REVIEW_DECIDED, ASSET_RENDERED, EXPORT_WRITTEN,
        PERFORMANCE_IMPORTED, PATTERNS_UPDATED, USER_ADDED, TOKEN_CREATED, TOKEN_REVOKED, RULE_PROPOSED,
-       RULE_ACCEPTED)
+       RULE_ACCEPTED, CONCEPT_SEALED)

@@ -156,6 +156,8 @@ def prune_payloads(factory: sessionmaker[Session], older_than_days: float,
     cutoff = ts_of((now or datetime.now(UTC)) - timedelta(days=older_than_days))
     with factory() as session, session.begin():
         result = session.execute(
-            text("UPDATE audit_events SET payload = NULL WHERE ts < :cutoff AND payload IS NOT NULL"),
+            # seals and render records stay: exports and reuse check stored content against them
+            text("UPDATE audit_events SET payload = NULL WHERE ts < :cutoff AND payload IS NOT NULL "
+                 "AND kind NOT IN ('concept.sealed', 'asset.rendered')"),
             {"cutoff": cutoff})
         return int(getattr(result, "rowcount", 0) or 0)

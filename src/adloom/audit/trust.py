@@ -24,6 +24,7 @@ from adloom.audit.checkpoint import (
     store_identity,
     witnessed,
 )
+from adloom.audit.seal import unsealed_edits
 from adloom.audit.verify import Anchor, Break, Problem, VerifyReport, check_anchor, verify
 
 SQLITE_TRIGGERS = {"audit_events_no_update", "audit_events_no_delete"}
@@ -63,6 +64,12 @@ def verify_trusted(factory: sessionmaker[Session], *, anchor_dir: Path | None = 
     if missing:
         return _broken(report, "unguarded", f"append-only trigger(s) {', '.join(missing)} missing or disabled: "
                                             "the database no longer refuses edits and deletions of events")
+    with factory() as session:
+        edited = unsealed_edits(session)
+    if edited:
+        more = f" and {len(edited) - 1} more" if len(edited) > 1 else ""
+        return _broken(report, "unsealed", f"stored concept {edited[0]}{more} differs from the text the chain "
+                                           "sealed for it: the concepts table was edited outside adloom")
     path = anchor or (anchor_path(anchor_dir, store_id) if anchor_dir is not None else None)
     trusted: list[Checkpoint] = []
     if path is not None and (anchor is not None or path.exists()):

@@ -26,7 +26,7 @@ from adloom.errors import InputError
 from adloom.store.tables import AuditEventRow
 
 Problem = Literal["modified", "deleted", "inserted", "reordered", "truncated", "rewritten", "corrupt",
-                  "unguarded", "unanchored", "forged", "foreign"]     # the last four: see adloom.audit.trust
+                  "unguarded", "unanchored", "forged", "foreign", "unsealed"]   # the last five: adloom.audit.trust
 # (seq, ts, kind, subject, actor, payload, payload_hash, prev_hash, hash)
 Row = tuple[int, str, str, str, str, dict[str, Any] | str | None, str, str, str]   # payload parsed or raw
 FindSeq = Callable[[str], int | None]

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from adloom import yamlutil
+from adloom.audit.seal import check_run_assets
 from adloom.cli.audit import checkpointer_for
 from adloom.cli.common import (
     BrandOpt,
@@ -198,6 +199,7 @@ def export(
         brand = get_version(session, row.brand_version)
         if brand is None:
             raise ConfigError(f"brand version {row.brand_version} of run {row.id} is not in the store")
+        check_run_assets(session, summary.assets, Path(row.out_dir))     # no changed file is exported
         out_dir = out or Path(row.out_dir)
     campaign = summary.campaign or Campaign()
     assets: dict[str, list[Asset]] = {}

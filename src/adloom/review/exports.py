@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adloom.audit import AuditLog
 from adloom.audit.lineage import lineage_of_each
+from adloom.audit.seal import check_run_assets
 from adloom.errors import ConfigError
 from adloom.feedback import report as feedback_report
 from adloom.pipeline import export as export_stage
@@ -32,6 +33,7 @@ def write_run_exports(factory: sessionmaker[Session], audit: AuditLog, run_id: s
         verdicts = concept_store.verdicts_for(session, [c.id for c in concepts])
         brand = get_version(session, row.brand_version)
         out_dir = Path(row.out_dir)
+        check_run_assets(session, summary.assets, out_dir)      # no changed file is exported
     if brand is None:
         raise ConfigError(f"brand version {row.brand_version} of run {run_id} is not in the store")
     assets: dict[str, list[Asset]] = {}

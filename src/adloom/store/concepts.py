@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from adloom.audit.seal import check_concept_payloads, seal_concept
 from adloom.errors import ConfigError, InputError, NotFound
 from adloom.store.tables import ConceptRow, RunConceptRow, RunRow, VerdictRow
 from adloom.types import Concept, RunSummary, Verdict, sha256_file
@@ -19,8 +20,12 @@ def now() -> datetime:
 
 
 def get_concept(session: Session, concept_id: str) -> Concept | None:
+    """The stored concept, checked against its seal in the audit chain (``ContentMismatch`` if edited)."""
     row = session.get(ConceptRow, concept_id)
-    return Concept.model_validate(row.payload) if row else None
+    if row is None:
+        return None
+    check_concept_payloads(session, [row.payload])
+    return Concept.model_validate(row.payload)
 
 
 def find_concept(session: Session, ident: str) -> Concept:
@@ -47,6 +52,7 @@ def save_concept(session: Session, concept: Concept, verdicts: Sequence[Verdict]
             payload=payload))
     else:
         row.status, row.attempts, row.payload = concept.status, concept.attempt, payload
+    seal_concept(session, concept.id, payload)
     for verdict in verdicts:
         session.add(VerdictRow(concept_id=verdict.concept_id, attempt=verdict.attempt, route=verdict.route,
                                created_at=verdict.created_at or now(),
@@ -112,13 +118,16 @@ def run_concepts(session: Session, run_id: str) -> list[Concept]:
     rows = session.execute(
         select(ConceptRow.payload).join(RunConceptRow, RunConceptRow.concept_id == ConceptRow.id)
         .where(RunConceptRow.run_id == run_id).order_by(RunConceptRow.position))
-    return [Concept.model_validate(payload) for (payload,) in rows]
+    payloads = [payload for (payload,) in rows]
+    check_concept_payloads(session, payloads)       # what export and reuse read is what the chain sealed
+    return [Concept.model_validate(payload) for payload in payloads]
 
 
 def update_concept_payload(session: Session, concept: Concept) -> None:
     row = session.get(ConceptRow, concept.id)
     if row is not None:
         row.payload = concept.model_dump(mode="json")
+        seal_concept(session, concept.id, row.payload)
 
 
 def reusable_run(session: Session, brand_slug: str, fingerprint: str) -> RunSummary | None:
