@@ -59,6 +59,13 @@ def test_reviewer_clears_the_queue_with_the_keyboard(store: sessionmaker[Session
         with page.expect_navigation():
             page.keyboard.press("Enter")          # opens the selected (riskiest) item
 
+        # the held item's creative, drawn for review: both previews load as real images in the browser
+        for alt in ("static ad preview", "animatic opening frame preview"):
+            preview = page.locator(f'img[alt="{alt}"]')
+            preview.scroll_into_view_if_needed()
+            page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=preview.element_handle(),
+                                   timeout=60_000)
+
         # 1. edit one: take the comparative phrase out of the Meta copy, re-checked, approved
         edited = page.get_attribute("#item", "data-concept")
         page.keyboard.press("e")
