@@ -42,6 +42,7 @@ _MAX_PHRASE_WORDS = 8
 _DANGLING = frozenset((  # noqa: SIM905 - a word list reads better as text
     "a an the and or but of to for with at by from in on into about as my your our their his her its "
     "this that these those very so just really every some any").split())
+_PREPOSITIONS = frozenset({"at", "of", "to", "for", "with", "in", "on", "about", "from", "by", "into"})
 _STAFF_WORDS = {"rep", "agent", "sales", "support", "host", "interviewer", "advisor", "moderator", "team"}
 
 
@@ -68,8 +69,11 @@ def statements(text: str) -> list[Statement]:
 def short_phrase(tail: str) -> str:
     """Trim the words after a pain marker to a short phrase that reads well in a hook."""
     clause = _CLAUSE_END.split(tail, maxsplit=1)[0]
-    tokens = clause.split()[:_MAX_PHRASE_WORDS]
-    while tokens and tokens[-1].lower().strip("'\"") in _DANGLING:
+    whole = clause.split()
+    tokens = whole[:_MAX_PHRASE_WORDS]
+    # "the work they're good at" ends on its preposition by nature; only a cut phrase dangles
+    stranded = len(whole) <= _MAX_PHRASE_WORDS and len(tokens) >= 3 and tokens[-1].lower() in _PREPOSITIONS
+    while tokens and tokens[-1].lower().strip("'\"") in _DANGLING and not stranded:
         tokens.pop()
     tokens = [_PERSON.get(t.lower(), t) for t in tokens]
     phrase = " ".join(tokens).strip(" '\"")

@@ -10,10 +10,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from adloom.brand.voice import descriptor_for
 from adloom.textutil import lower_first, strip_emoji
 from adloom.types import Claim
 from adloom.writers.base import ConceptTask
 from adloom.writers.formula.answers import printable_answer, segment_answers
+from adloom.writers.formula.composed import DEFAULT_REGISTER, TAILS
 from adloom.writers.formula.guard import Guard
 
 _EDGE_PUNCT = " .,;:!\"'“”‘’"
@@ -64,6 +66,7 @@ class Material:
     voice_do: tuple[str, ...]
     voice_dont: tuple[str, ...]
     avoid: tuple[str, ...]
+    registers: tuple[str, ...] = (DEFAULT_REGISTER,)   # the brand's voice registers: which hook tails fit it
 
     def phrases(self) -> tuple[str, ...]:
         """The segment's own phrases, the ones a reader notices when repeated."""
@@ -77,7 +80,8 @@ class Material:
     def slot_values(self, slot: str) -> tuple[str, ...]:
         """Candidate fillers for a template slot; empty means the template cannot be used."""
         return {
-            "pain": self.pains, "problem": self.problems, "desire": self.desires,
+            # a hook slot is a noun: "Picture cooking real food"; copy keeps the brand's own words
+            "pain": self.pains, "problem": self.problems, "desire": tuple(as_noun_phrase(d) for d in self.desires),
             # only a doubt the brand answers may open an ad: raising it and walking away is worse than silence
             "objection": tuple(o for o, _ in self.answers if not o.endswith("?")),
             "question": tuple(upper_first_q(o) for o, _ in self.answers if o.endswith("?")),
@@ -109,8 +113,8 @@ def build_material(task: ConceptTask, guard: Guard) -> Material:
         segment_label=seg.label,
         segment_description=seg.description,
         age_range=(seg.age_min, seg.age_max),
-        pains=tuple(p for p in pains if not is_clause(p)),
-        problems=tuple(p for p in pains if is_clause(p)),
+        pains=tuple(p for p in pains if not is_clause(p) and not is_state(p)),
+        problems=tuple(p for p in pains if is_clause(p) or is_state(p)),
         desires=_clean(seg.desires, pool),
         objections=_clean(seg.objections, guard),
         answers=tuple(answers),
@@ -127,8 +131,53 @@ def build_material(task: ConceptTask, guard: Guard) -> Material:
         disclosures=tuple(d.strip() for d in task.constraints.required_disclosures if d.strip()),
         voice_do=tuple(brand.voice.do),
         voice_dont=tuple(brand.voice.dont),
+        registers=voice_registers(brand.voice.descriptors),
         avoid=tuple(dict.fromkeys([*brand.avoid, *task.constraints.forbidden_terms])),
     )
+
+
+def voice_registers(descriptors: Iterable[str]) -> tuple[str, ...]:
+    """The brand's voice descriptors in the shared vocabulary ("quietly confident" reads as energetic via
+    its last word); plain-spoken when none is known."""
+    found = []
+    for descriptor in descriptors:
+        words = descriptor.lower().split()
+        name = descriptor_for(descriptor) or next((descriptor_for(w) for w in reversed(words) if descriptor_for(w)),
+                                                  None)
+        if name in TAILS and name not in found:
+            found.append(name)
+    return tuple(found) or (DEFAULT_REGISTER,)
+
+
+# "not good with numbers", "too tired to cook": a state, not a thing; it cannot follow "Tired of" or
+# "Stuck with", but it stands as a line of its own ("Not good with numbers?") like a clause.
+_STATE = re.compile(r"^(?:not|too|never|always|so)\s+\w+", re.IGNORECASE)
+# Bare verbs a mined desire often starts with ("so you can cook real food"): "Picture {desire}" needs
+# the gerund ("cooking real food").
+_BASE_VERBS = frozenset((  # noqa: SIM905 - a word list reads better as text
+    "be build cook do eat enjoy feel find focus get go have keep know learn live love make move pay plan "
+    "play rest run save see sleep spend start stay take track train travel wake walk work").split())
+
+
+def is_state(phrase: str) -> bool:
+    return bool(_STATE.match(phrase))
+
+
+def as_noun_phrase(phrase: str) -> str:
+    """A desire that starts with a bare verb, turned into its gerund: "cook real food" -> "cooking real food"."""
+    first, _, rest = phrase.partition(" ")
+    if first.lower() not in _BASE_VERBS:
+        return phrase
+    verb = first.lower()
+    if verb in ("be", "see"):
+        gerund = f"{verb}ing"
+    elif verb.endswith("e"):
+        gerund = f"{verb[:-1]}ing"
+    elif re.fullmatch(r"[^aeiou]*[aeiou][bdgmnpt]", verb):      # run -> running, plan -> planning
+        gerund = f"{verb}{verb[-1]}ing"
+    else:
+        gerund = f"{verb}ing"
+    return f"{gerund} {rest}".strip()
 
 
 # A finite verb after the first word makes a phrase a clause: "massage guns sound like a drill" cannot

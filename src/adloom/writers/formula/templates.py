@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from adloom.writers.formula.composed import composed_rows
+
 ANGLE_IDS: tuple[str, ...] = ("pain-first", "social-proof", "curiosity", "aspirational", "contrarian",
                               "authority", "comparison", "identity", "urgency", "objection")
 GENERIC = "generic"
@@ -32,6 +34,8 @@ class HookTemplate:
     caption: str     # on-screen caption, 2-5 words, worded differently from the line
     visual: str      # the first shot
     trigger: str     # the emotional trigger it pulls
+    family: str = ""     # composed hooks: the lead they share (one per concept); whole lines: their own id
+    register: str = ""   # composed hooks: the voice register of their tail; "" for whole lines
 
 
 # Why each angle stops the scroll: the rationale every hook carries.
@@ -365,15 +369,31 @@ _ROWS: dict[str, list[tuple[str, str, str, str]]] = {
          "Creator sits on a couch, relaxed, talking to camera", "recognition"),
         ("Something new for {segment}", "Take a look",
          "Box lid lifts to reveal the product", "curiosity"),
+        # more reserve lines on the segment's words: each angle of a run draws on its own share of them
+        ("{segment}, please meet {product}.", "Say hello",
+         "Product handed across a kitchen table", "interest"),
+        ("Built with {segment} in mind", "Made for you",
+         "Notebook sketches beside the product", "identity"),
+        ("Where {desire} starts", "Small beginnings",
+         "First light through a window onto a tidy shelf", "aspiration"),
+        ("Notes on {desire}, briefly", "Worth a read",
+         "Handwritten note tucked into a box", "interest"),
+        ("On {pain}, plainly", "Straight talk",
+         "Creator sits at a table, mug in hand", "recognition"),
+        ("{pain}: a closer look", "Look again",
+         "Camera moves in on hands using the product", "curiosity"),
     ],
 }
 
 
-HOOK_TEMPLATES: tuple[HookTemplate, ...] = tuple(
-    HookTemplate(id=f"{angle}-{n:02d}", angle=angle, text=text, caption=caption, visual=visual,
-                 trigger=trigger)
-    for angle, rows in _ROWS.items()
-    for n, (text, caption, visual, trigger) in enumerate(rows, 1)
+HOOK_TEMPLATES: tuple[HookTemplate, ...] = (
+    *(HookTemplate(id=f"{angle}-{n:02d}", angle=angle, text=text, caption=caption, visual=visual,
+                   trigger=trigger, family=f"{angle}-{n:02d}")
+      for angle, rows in _ROWS.items()
+      for n, (text, caption, visual, trigger) in enumerate(rows, 1)),
+    *(HookTemplate(id=tid, angle=tid[: tid.rindex("-c")], text=text, caption=caption, visual=visual,
+                   trigger=trigger, family=family, register=register)
+      for tid, family, register, text, caption, visual, trigger in composed_rows()),
 )
 
 
