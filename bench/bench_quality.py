@@ -7,6 +7,8 @@ Each brand folder is copied to a scratch folder and run through the real CLI (`a
 SQLite, offline for the formula writer); the figures are read from what the run exported:
 
   distinct structures   hooks with the brand's own words masked out ({x}), counted once each
+  distinct leads        the same, up to the hook's first sentence end: a composed hook's lead without its
+                        voice tail, so variety from tails alone is visible
   structure reuse       share of brand B's hook structures that brand A's run also used
   near-duplicates       share of hooks whose sentence embedding (all-MiniLM-L6-v2) has cosine > 0.9
                         with another hook of the same run
@@ -143,14 +145,15 @@ def main(argv: list[str] | None = None) -> int:
         outs = {name: run_brand(name, folder, args.writer, Path(tmp)) for name, folder in BRANDS.items()}
     structures = {name: [structure(h, own_phrases(o.brand)) for h in hooks_of(o)] for name, o in outs.items()}
     print(f"writer: {args.writer}")
-    print(f"{'brand':<11} {'concepts':>8} {'hooks':>6} {'distinct':>9} {'templates':>10} {'near-dup':>9} "
+    print(f"{'brand':<11} {'concepts':>8} {'hooks':>6} {'distinct':>9} {'leads':>6} {'templates':>10} {'near-dup':>9} "
           f"{'from src':>9} {'labels':>7} {'objections answered':>20}")
     for name, out in outs.items():
         hooks = hooks_of(out)
         answered, total = objection_answered(out)
         labels = sum(bool(LABEL.search(f)) for f in out.csv_fields)
         templates = {h.get("template_id") for c in out.concepts for h in c["draft"]["hooks"]} - {"", None}
-        print(f"{name:<11} {len(out.concepts):>8} {len(hooks):>6} {len(set(structures[name])):>9} "
+        leads = {structure(re.split(r"(?<=[?.!])\s", h, maxsplit=1)[0], own_phrases(out.brand)) for h in hooks}
+        print(f"{name:<11} {len(out.concepts):>8} {len(hooks):>6} {len(set(structures[name])):>9} {len(leads):>6} "
               f"{len(templates) or '-':>10} {near_duplicate_rate(hooks):>8.1%} {from_sources(out):>8.1%} {labels:>7} "
               f"{f'{answered}/{total}':>20}")
     base = set(structures["restwave"])

@@ -1,5 +1,5 @@
 from adloom.governance.structure import HOOKS_PER_CONCEPT
-from adloom.pipeline.dedupe import is_rewording, judged_again, suppress_near_duplicates, verdict_events
+from adloom.pipeline.dedupe import deduped, is_rewording, judged_again, suppress_near_duplicates, verdict_events
 from adloom.types import Angle, Concept, ConceptDraft, Hook, MetaCopy, Script, Shot, UGCBrief, Verdict
 
 
@@ -74,3 +74,21 @@ async def test_what_dedupe_changed_is_judged_again_and_follows_the_verdict() -> 
     assert final[1].status == "review" and verdicts[b.id].route == "review"
     [event] = verdict_events(verdicts.values())
     assert (event.kind, event.subject, event.payload["after"]) == ("verdict.recorded", b.id, "dedupe")  # type: ignore[index]
+
+
+async def test_a_hook_concepts_still_share_after_suppression_is_a_finding_on_each() -> None:
+    """Both concepts' script hook is the same line, so suppression must keep it; the run says so on both."""
+    a = _concept("a" * 32, ["Say hello to Restwave, everyone", "Still waking up sore?", "Meet the quiet one"])
+    b = _concept("b" * 32, ["Say hello to Restwave, everyone", "Tired of stiff mornings?", "A new Sunday ritual"])
+    c = _concept("c" * 32, ["Nothing shared here", "Another own hook", "A third own hook"])
+
+    async def check(concept: Concept) -> Verdict:
+        return Verdict(concept_id=concept.id, attempt=concept.attempt, route="approve")
+
+    kept = await deduped([a, b, c], check)
+    assert kept.suppressed == 0 and set(kept.rejudged) == {a.id, b.id}     # c shares nothing: not judged again
+    for cid in (a.id, b.id):
+        [finding] = kept.rejudged[cid].findings
+        assert (finding.rule_id, finding.field, finding.severity) == ("boilerplate.shared_hook", "hooks[h1].text",
+                                                                      "warn")
+        assert kept.rejudged[cid].route == "approve"       # weak, not unsafe: the route stands

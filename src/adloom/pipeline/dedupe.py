@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, utils
 
 from adloom.audit import NewEvent, kinds
+from adloom.governance.boilerplate import shared_hooks
 from adloom.governance.structure import HOOKS_PER_CONCEPT
-from adloom.types import Concept, ConceptStatus, Route, Verdict
+from adloom.types import Concept, ConceptStatus, Finding, Route, Verdict
 
 # Across concepts the same pain phrase legitimately recurs under different frames ("The truth about X" vs
 # "Doing nothing about X?"), which a subset-tolerant token-set ratio would call duplicates. A rewording
@@ -67,16 +68,23 @@ def suppress_near_duplicates(concepts: list[Concept], *,
 
 
 async def judged_again(concepts: list[Concept], before: Mapping[str, Concept],
-                       check: Callable[[Concept], Awaitable[Verdict]]) -> tuple[list[Concept], dict[str, Verdict]]:
+                       check: Callable[[Concept], Awaitable[Verdict]],
+                       run_findings: Mapping[str, list[Finding]] | None = None,
+                       ) -> tuple[list[Concept], dict[str, Verdict]]:
     """Each concept suppression changed (not the very object in ``before``), judged again by ``check``; its
-    status follows the new verdict. Returns the concepts and the new verdicts by concept id."""
+    status follows the new verdict. ``run_findings`` (per concept id) are what only the run as a whole
+    shows, such as a hook another concept also uses: a concept with any is judged again too, and they
+    join its verdict. Returns the concepts and the new verdicts by concept id."""
+    extra = run_findings or {}
     out: list[Concept] = []
     verdicts: dict[str, Verdict] = {}
     for concept in concepts:
-        if concept.draft is None or concept is before.get(concept.id):
+        if concept.draft is None or (concept is before.get(concept.id) and not extra.get(concept.id)):
             out.append(concept)
             continue
         verdict = await check(concept)
+        if extra.get(concept.id):
+            verdict = verdict.model_copy(update={"findings": [*verdict.findings, *extra[concept.id]]})
         verdicts[concept.id] = verdict
         out.append(concept.model_copy(update={"status": _STATUS[verdict.route]}))
     return out, verdicts
@@ -100,5 +108,6 @@ class Deduped:
 async def deduped(stored: list[Concept], check: Callable[[Concept], Awaitable[Verdict]]) -> Deduped:
     """The stage: near-duplicate hooks suppressed, every concept that changed judged again."""
     concepts, suppressed = suppress_near_duplicates(stored)
-    concepts, rejudged = await judged_again(concepts, {c.id: c for c in stored}, check)
+    # a hook several concepts still share (a script's hook, or one the hook floor kept) is said on each
+    concepts, rejudged = await judged_again(concepts, {c.id: c for c in stored}, check, shared_hooks(concepts))
     return Deduped(concepts, {c.id: c for c in stored}, rejudged, suppressed)
