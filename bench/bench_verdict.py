@@ -2,6 +2,14 @@
 
     .venv/bin/python bench/bench_verdict.py                 # 600 concepts per regime
     .venv/bin/python bench/bench_verdict.py --concepts 2000
+    .venv/bin/python bench/bench_verdict.py --end-to-end --cold-processes 3    # the headline (issue 17)
+
+End to end (issue 17's headline): the formula writer's real concepts for the example brand, every catalogue
+angle x segment x seed, judged in run-sized batches by a governor whose sentence-model cache starts empty,
+so every line is embedded on the clock (once: lines the writer repeats across concepts are embedded once,
+as in a run). Reported three ways, labelled: *cold process* (a fresh Python process per repetition: imports,
+model load and governor build on the clock too), *warm, end to end* (same process, empty embedding cache,
+embedding included) and *warm, embedding cached* (the same concepts again: the verdict work alone).
 
 Concepts are the formula writer's real output for examples/restwave, each copy made distinct: a different
 three-word tag is appended to every audience-facing line (hooks, captions, voice-over, on-screen text, all
@@ -21,8 +29,11 @@ Target (issue 3): full verdict >= 500 concepts/s on the 2-core machine with embe
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
+import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,11 +43,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from adloom.governance import substantiation
+from adloom.governance.constraints import constraints_for
 from adloom.governance.embeddings import CachedEmbedder, OnnxMiniLM
 from adloom.governance.governor import Governor
 from adloom.governance.pool import GovernorPool
+from adloom.pipeline import angles as angles_stage
 from adloom.pipeline import govern
-from adloom.types import Campaign, Concept, GoogleRSACopy, MetaCopy
+from adloom.types import Campaign, Concept, GoogleRSACopy, MetaCopy, content_hash
+from adloom.writers import registry
+from adloom.writers.base import ConceptTask
 from tests.governance_context.corpus import example_brand, example_concepts
 
 WORDS = ("amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "heron", "iris", "juniper", "kestrel",
@@ -89,13 +104,96 @@ def _rate(label: str, n: int, fn: Callable[[], object], unit: str = "concepts") 
     return n / seconds
 
 
+def realistic_concepts(seeds: int) -> list[Concept]:
+    """The formula writer's concepts for every catalogue angle x segment, each drafted under ``seeds`` seeds:
+    what runs of one brand produce, lines shared between concepts where the writer shares them."""
+    brand = example_brand()
+    campaign = Campaign(vertical=brand.vertical)
+    writer = registry.get_writer("formula")
+    limits = constraints_for(brand, campaign)
+    out = []
+    for angle in angles_stage.angles(brand, [], n=len(angles_stage.load_catalogue())):
+        for segment in brand.segments:
+            for seed in range(seeds):
+                cid = content_hash([brand.version(), angle.id, segment.id, seed], length=32)
+                draft = asyncio.run(writer.run(ConceptTask(brand=brand, angle=angle, segment=segment,
+                                                           constraints=limits, seed=cid)))
+                out.append(Concept(id=cid, brand_slug=brand.slug, brand_version=brand.version(), angle=angle,
+                                   segment_id=segment.id, writer_id=writer.id, draft=draft))
+    return out
+
+
+def end_to_end(seeds: int, batch: int) -> dict[str, float]:
+    """One process's figures: build (model load included), end to end with an empty embedding cache, and
+    the same concepts again with every line cached."""
+    brand = example_brand()
+    campaign = Campaign(vertical=brand.vertical)
+    concepts = realistic_concepts(seeds)
+    start = time.perf_counter()
+    embedder = CachedEmbedder(OnnxMiniLM())
+    g = Governor.build(brand, campaign, embedder=embedder)
+    build = time.perf_counter() - start
+    misses = embedder.misses
+    lines = sum(len(g.embedding_texts([c])) for c in concepts)
+
+    def judge_all() -> None:
+        for at in range(0, len(concepts), batch):
+            g.verdicts(concepts[at:at + batch])
+
+    start = time.perf_counter()
+    judge_all()
+    e2e = time.perf_counter() - start
+    embedded = embedder.misses - misses
+    substantiation._SPANS.clear()       # the second pass reads every claim sentence again, as the first did
+    start = time.perf_counter()
+    judge_all()
+    cached = time.perf_counter() - start
+    return {"concepts": len(concepts), "build_s": build, "end_to_end_s": e2e, "cached_s": cached,
+            "lines_per_concept": lines / len(concepts), "embedded_per_concept": embedded / len(concepts)}
+
+
+def _end_to_end_report(args: argparse.Namespace) -> None:
+    print(f"cpus={os.cpu_count()} load={os.getloadavg()[0]:.1f}; formula concepts, every catalogue angle x "
+          f"segment x {args.seeds} seeds, batches of {args.run_batch}")
+    colds = []
+    for _ in range(args.cold_processes):    # a fresh interpreter each time: nothing imported, loaded or cached
+        start = time.perf_counter()
+        out = subprocess.run([sys.executable, __file__, "--end-to-end-child", "--seeds", str(args.seeds),
+                              "--run-batch", str(args.run_batch)], capture_output=True, text=True, check=True)
+        child = json.loads(out.stdout.strip().splitlines()[-1])
+        colds.append((time.perf_counter() - start, child))
+    warm = end_to_end(args.seeds, args.run_batch)
+    n = warm["concepts"]
+    print(f"{n} concepts; {warm['lines_per_concept']:.1f} lines judged per concept, "
+          f"{warm['embedded_per_concept']:.1f} of them new (embedded) per concept on an empty cache")
+    for i, (wall, child) in enumerate(colds, 1):
+        print(f"{'cold process #' + str(i) + ' (whole process, start to exit)':<52} {wall:7.2f} s "
+              f"{n / wall:7.0f} concepts/s   (of which build {child['build_s']:.2f} s, "
+              f"verdicts {child['end_to_end_s']:.2f} s = {n / child['end_to_end_s']:.0f}/s)")
+    print(f"{'warm, end to end (embedding included, empty cache)':<52} {warm['end_to_end_s']:7.2f} s "
+          f"{n / warm['end_to_end_s']:7.0f} concepts/s   (target >= 150)")
+    print(f"{'warm, embedding cached (verdict work alone)':<52} {warm['cached_s']:7.2f} s "
+          f"{n / warm['cached_s']:7.0f} concepts/s")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--concepts", type=int, default=600)
     parser.add_argument("--cold", type=int, default=60)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--end-to-end", action="store_true", help="only the issue-17 headline regimes")
+    parser.add_argument("--end-to-end-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--cold-processes", type=int, default=3)
+    parser.add_argument("--seeds", type=int, default=4)
+    parser.add_argument("--run-batch", type=int, default=15, help="concepts per verdicts() call (a run's worth)")
     args = parser.parse_args(argv)
+    if args.end_to_end_child:
+        print(json.dumps(end_to_end(args.seeds, args.run_batch)))
+        return
+    if args.end_to_end:
+        _end_to_end_report(args)
+        return
     brand = example_brand()
     campaign = Campaign(vertical=brand.vertical)
     base = example_concepts()
