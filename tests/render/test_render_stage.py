@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 import stat
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from adloom.naming import parse_ad_name
@@ -13,7 +15,7 @@ from adloom.pipeline.render import RenderOutcome, ad_text, assets, humanize_cta
 from adloom.platforms import PLACEMENTS
 from adloom.render.adapters.openai_images import OpenAIImagesGenerator
 from adloom.render.fake import fake_concept
-from adloom.render.video import AnimaticGenerator
+from adloom.render.video import AnimaticGenerator, find_ffmpeg
 from adloom.types import BrandObject, sha256_file
 from tests.render.helpers import RESTWAVE_DIR, SMALL_11, SMALL_916
 
@@ -123,3 +125,22 @@ def test_ad_text_uses_the_first_hooks_copy(brand: BrandObject) -> None:
     tiktok, _ = ad_text(concept, "tiktok", brand)  # type: ignore[misc]
     assert tiktok.headline == "Still awake at two again?" and not tiktok.body.lower().startswith("still")
     assert humanize_cta("LEARN_MORE") == "Learn more" and humanize_cta("Book a call") == "Book a call"
+
+
+async def test_silent_animatics_are_said_once_in_the_run(brand: BrandObject, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """No eSpeak NG on PATH (ffmpeg found first, by its package): the videos render with a silent track, and
+    the run's messages say so in one line with the install hint, not once per video and not never."""
+    ffmpeg = find_ffmpeg()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-path"))
+    outcome, _ = await _run(brand, tmp_path / "run", generators={"video": AnimaticGenerator(ffmpeg=ffmpeg, fps=8)})
+    assert outcome.errors == [] and len([a for a in outcome.assets if a.kind == "video"]) == 5
+    [line] = [m for m in outcome.messages() if "voice-over" in m]
+    assert "5 animatic(s)" in line and "silent track" in line and "apt-get install espeak-ng" in line
+
+
+async def test_with_a_voice_nothing_is_said(brand: BrandObject, tmp_path: Path) -> None:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("eSpeak NG not installed: the voiced path cannot be shown here")
+    outcome, _ = await _run(brand, tmp_path / "run", generators={"brief_md": None})
+    assert not any("voice-over" in m for m in outcome.messages())

@@ -74,6 +74,11 @@ class RenderOutcome:
         lines = [str(e) for e in self.errors]
         lines += [f"{aid}: {f.message}" for aid, fs in self.findings.items() for f in fs
                   if f.severity != "warn"]
+        # a silent animatic is only a warning on the asset, but a run that hands over silent videos says so once
+        silent = [f for fs in self.findings.values() for f in fs if f.rule_id == "render.voice_over_missing"]
+        if silent:
+            hint = f" ({silent[0].fix_hint})" if silent[0].fix_hint else ""
+            lines.append(f"voice-over missing in {len(silent)} animatic(s): {silent[0].message}{hint}")
         return lines
 
 
