@@ -1,7 +1,9 @@
-"""Creator briefs: each UGC brief as Markdown and as a one-page PDF sized for reading on a phone.
+"""Creator briefs: each UGC brief as Markdown and as a PDF, on A4 or US Letter pages or as a phone strip.
 
-The PDF is one tall, narrow page (phone-width column, large type) whose height fits its content: it is
-laid out once to measure, then again on a page of exactly that height, so it never splits.
+``brief:pdf`` (the default, same as ``brief:a4``) and ``brief:letter`` print: standard pages with print
+margins, pages added as the brief needs them, and a section title never left alone at the foot of a page.
+``brief:phone`` is one tall, narrow page (phone-width column) whose height fits its content: laid out
+once to measure, then again on a page of exactly that height, so it never splits.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from adloom.types import Concept, UGCBrief, sha256_file
 PAGE_WIDTH_MM = 100.0
 MARGIN_MM = 7.0
 BODY_PT = 11.0
+# printed pages: (width, height) in mm, and their margin
+PAGES_MM: dict[str, tuple[float, float]] = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
+PRINT_MARGIN_MM = 18.0
+FORMATS = ("pdf", "a4", "letter", "phone", "md")
 
 
 @dataclass(frozen=True)
@@ -67,19 +73,24 @@ def to_markdown(concept: Concept, brand_name: str) -> str:
     return "\n".join(lines)
 
 
-def _layout(concept: Concept, brand_name: str, colour: RGB, height_mm: float) -> tuple[FPDF, float]:
-    """Lay the brief out on one page of ``height_mm``; returns the document and the height used."""
-    pdf = FPDF(unit="mm", format=(PAGE_WIDTH_MM, height_mm))
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
+def _layout(concept: Concept, brand_name: str, colour: RGB, height_mm: float,
+            page: tuple[float, float] | None = None) -> tuple[FPDF, float]:
+    """Lay the brief out on one phone page of ``height_mm``, or on printed pages of size ``page`` (mm);
+    returns the document and the height used on its last page."""
+    printed = page is not None
+    width = page[0] if page else PAGE_WIDTH_MM
+    margin = PRINT_MARGIN_MM if printed else MARGIN_MM
+    pdf = FPDF(unit="mm", format=page if page else (PAGE_WIDTH_MM, height_mm))
+    pdf.set_auto_page_break(printed, margin=margin)
+    pdf.set_margins(margin, margin, margin)
     pdf.add_font("Brand", "", str(DEFAULT_BODY))
     pdf.add_font("Brand", "B", str(DEFAULT_HEADING))
     pdf.add_page()
     title, subtitle, parts = sections(concept, brand_name)
     line = BODY_PT * 0.3528 * 1.35                     # pt -> mm, with leading
     pdf.set_fill_color(*colour)
-    pdf.rect(0, 0, PAGE_WIDTH_MM, 3, style="F")
-    pdf.set_y(MARGIN_MM)
+    pdf.rect(0, 0, width, 3, style="F")
+    pdf.set_y(margin)
     pdf.set_text_color(*colour)
     pdf.set_font("Brand", "B", BODY_PT + 5)
     pdf.multi_cell(0, line * 1.3, title, new_x="LMARGIN", new_y="NEXT", align="L")
@@ -90,6 +101,8 @@ def _layout(concept: Concept, brand_name: str, colour: RGB, height_mm: float) ->
         if not sec.items:
             continue
         pdf.ln(line * 0.6)
+        if printed and pdf.get_y() + line * 3 > pdf.h - margin:   # a title keeps its first line with it
+            pdf.add_page()
         pdf.set_text_color(*colour)
         pdf.set_font("Brand", "B", BODY_PT + 1)
         pdf.multi_cell(0, line, sec.title, new_x="LMARGIN", new_y="NEXT", align="L")
@@ -102,11 +115,15 @@ def _layout(concept: Concept, brand_name: str, colour: RGB, height_mm: float) ->
                 pdf.multi_cell(0, line, item, new_x="LMARGIN", new_y="NEXT", align="L")
             else:
                 pdf.multi_cell(0, line, item, new_x="LMARGIN", new_y="NEXT", align="L")
-    used = pdf.get_y() + MARGIN_MM
+    used = pdf.get_y() + margin
     return pdf, used
 
 
-def to_pdf(concept: Concept, brand_name: str, colour: RGB) -> bytes:
+def to_pdf(concept: Concept, brand_name: str, colour: RGB, size: str = "phone") -> bytes:
+    """``size``: "a4" or "letter" for printed pages, "phone" for one strip sized to its content."""
+    if size in PAGES_MM:
+        pdf, _ = _layout(concept, brand_name, colour, 0.0, page=PAGES_MM[size])
+        return bytes(pdf.output())
     _, used = _layout(concept, brand_name, colour, 2000.0)
     height = max(used, PAGE_WIDTH_MM * 16 / 9)          # never shorter than a phone screen
     pdf, _ = _layout(concept, brand_name, colour, height)
@@ -114,16 +131,18 @@ def to_pdf(concept: Concept, brand_name: str, colour: RGB) -> bytes:
 
 
 class BriefGenerator(Generator):
-    """``brief:md`` or ``brief:pdf``: the concept's UGC brief as a document a creator reads on a phone."""
+    """``brief:pdf`` (A4), ``brief:a4``, ``brief:letter``, ``brief:phone`` or ``brief:md``: the concept's UGC
+    brief as a document a creator prints or reads on a phone."""
 
     id: ClassVar[str] = "brief"
     kinds: ClassVar[tuple[AssetKind, ...]] = ("brief",)
 
     def __init__(self, model: str | None = None) -> None:
         fmt = (model or "pdf").lower()
-        if fmt not in ("pdf", "md"):
-            raise UnsupportedRequest(f"brief format '{fmt}' is not one of pdf, md", field="generator")
-        self.format = fmt
+        if fmt not in FORMATS:
+            raise UnsupportedRequest(f"brief format '{fmt}' is not one of {', '.join(FORMATS)}", field="generator")
+        self.format = "md" if fmt == "md" else "pdf"
+        self.size = "a4" if fmt == "pdf" else fmt
 
     def _write(self, request: RenderRequest) -> RenderResult:
         findings = []
@@ -139,12 +158,13 @@ class BriefGenerator(Generator):
             media = "text/markdown"
         else:
             path = request.out_stem.with_suffix(".pdf")
-            data = to_pdf(request.concept, request.brand_name, colour)
+            data = to_pdf(request.concept, request.brand_name, colour, self.size)
             media = "application/pdf"
         path.parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_bytes(data)
+        parameters = {"format": self.format} if self.format == "md" else {"format": self.format, "size": self.size}
         return RenderResult(path=path, media_type=media, kind="brief", sha256=sha256_file(path),
-                            generator=f"{self.id}:{self.format}", parameters={"format": self.format},
+                            generator=f"{self.id}:{self.format}", parameters=parameters,
                             findings=findings)
 
     async def generate(self, request: RenderRequest) -> RenderResult:
