@@ -62,6 +62,7 @@ class RenderOutcome:
     assets: list[Asset] = field(default_factory=list)
     errors: list[RenderFailure] = field(default_factory=list)
     findings: dict[str, list[Finding]] = field(default_factory=dict)    # asset id -> findings
+    changed: list[str] = field(default_factory=list)    # earlier files changed on disk, so rendered again
 
     def by_concept(self) -> dict[str, list[Asset]]:
         out: dict[str, list[Asset]] = {}
@@ -72,6 +73,8 @@ class RenderOutcome:
     def messages(self) -> list[str]:
         """One line per failure and per finding a person should act on."""
         lines = [str(e) for e in self.errors]
+        lines += [f"{path}: changed or truncated on disk since it was rendered (SHA-256 differs); rendered again"
+                  for path in self.changed]
         lines += [f"{aid}: {f.message}" for aid, fs in self.findings.items() for f in fs
                   if f.severity != "warn"]
         # a silent animatic is only a warning on the asset, but a run that hands over silent videos says so once
@@ -303,6 +306,7 @@ async def assets(concepts: list[Concept], brand: BrandObject, out_dir: Path, *, 
     finally:
         batch.journal.close(completed=False)
     outcome.assets.sort(key=lambda a: a.path)
+    outcome.changed = sorted(set(batch.journal.changed))
     _write_manifest(assets_dir / MANIFEST, outcome, batch.keys)
     batch.journal.close(completed=True)
     return outcome

@@ -37,6 +37,7 @@ class RenderJournal:
         self.assets_dir = assets_dir
         self.path = assets_dir / JOURNAL
         self.done: dict[str, tuple[Asset, list[Finding]]] = {}
+        self.changed: list[str] = []        # finished files found changed or truncated on disk: made again
         self._handle: IO[str] | None = None
         self._load()
 
@@ -65,7 +66,12 @@ class RenderJournal:
         if entry is None:
             return None
         path = out_dir / entry[0].path
-        return entry if path.is_file() and sha256_file(path) == entry[0].sha256 else None
+        if not path.is_file():
+            return None
+        if sha256_file(path) != entry[0].sha256:
+            self.changed.append(entry[0].path)       # said once in the run's render lines, never reused
+            return None
+        return entry
 
     def record(self, key: str, asset: Asset, findings: list[Finding]) -> None:
         if self._handle is None:
