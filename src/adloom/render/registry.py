@@ -23,6 +23,8 @@ BUILTIN: dict[str, str] = {
     "fake": "adloom.render.fake:FakeImageGenerator",
     "openai-images": "adloom.render.adapters.openai_images:OpenAIImagesGenerator",
     "image-jobs": "adloom.render.adapters.jobs:JobImageGenerator",
+    "runway": "adloom.render.adapters.video_jobs:RunwayVideoGenerator",
+    "kling": "adloom.render.adapters.video_jobs:KlingVideoGenerator",
 }
 
 

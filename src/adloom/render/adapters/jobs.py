@@ -12,6 +12,8 @@ import asyncio
 import time
 from typing import Any, ClassVar
 
+import httpx
+
 from adloom.errors import GenerationRefused, GeneratorTimeout, InvalidResponse, RenderError
 from adloom.render.adapters.base import ImageServiceGenerator
 from adloom.render.adapters.http import REFUSAL_MARKERS, image_bytes, request_json
@@ -51,20 +53,28 @@ class JobImageGenerator(ImageServiceGenerator):
         message = str(error.get("message", error) if isinstance(error, dict) else error) if error else None
         return status, item, message
 
+    def submit_url(self) -> str:
+        return f"{self.base_url}/jobs"
+
+    def status_url(self, job: str) -> str:
+        return f"{self.base_url}/jobs/{job}"
+
+    async def output_bytes(self, client: httpx.AsyncClient, item: Any) -> bytes:
+        return await image_bytes(client, item, self.service)
+
     # -- the pattern
     async def generate(self, request: RenderRequest) -> RenderResult:
         payload = self.submit_body(request)
         started = time.monotonic()
         async with self.client() as client:
-            job = self.job_id(await request_json(client, "POST", f"{self.base_url}/jobs", self.service,
-                                                 json=payload))
+            job = self.job_id(await request_json(client, "POST", self.submit_url(), self.service, json=payload))
             while True:
                 status, item, error = self.read_status(
-                    await request_json(client, "GET", f"{self.base_url}/jobs/{job}", self.service))
+                    await request_json(client, "GET", self.status_url(job), self.service))
                 if status in DONE:
                     if item is None:
                         raise InvalidResponse(f"{self.service}: job {job} finished without output")
-                    data = await image_bytes(client, item, self.service)
+                    data = await self.output_bytes(client, item)
                     break
                 if status in FAILED:
                     text = f"{self.service}: job {job} {status}: {error or 'no reason given'}"
