@@ -1,36 +1,25 @@
-"""A fast PNG writer for flat ad art: no row filters, zlib level 1.
+"""PNG files for flat ad art: Pillow's encoder at zlib level 1.
 
-Pillow's encoder tries every row filter and holds the GIL while it does; for flat-colour layouts the
-unfiltered rows compress as well, and ``zlib.compress`` releases the GIL, so renders scale across threads.
+A hand-written encoder (no row filters) stood here; Pillow at ``compress_level=1`` costs the same per image
+(11.6 vs 11.3 ms CPU for a 1080x1080 layout, the same 36 KiB; measured for issue 17) and releases the GIL
+while it compresses, so the maintained encoder serves. Level 6, Pillow's default, is 16.4 ms and 22 KiB.
 """
 
 from __future__ import annotations
 
-import struct
-import zlib
+import io
 from pathlib import Path
 
 from PIL import Image
-
-_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def encode(img: Image.Image, level: int = 1) -> bytes:
     """PNG bytes of an RGB (or RGBA) image."""
     if img.mode not in ("RGB", "RGBA"):
         img = img.convert("RGB")
-    width, height = img.size
-    channels = 3 if img.mode == "RGB" else 4
-    raw = img.tobytes()
-    stride = width * channels
-    rows = b"".join(b"\x00" + raw[y * stride:(y + 1) * stride] for y in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2 if channels == 3 else 6, 0, 0, 0)
-    return (_SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows, level))
-            + _chunk(b"IEND", b""))
+    out = io.BytesIO()
+    img.save(out, "PNG", compress_level=level)
+    return out.getvalue()
 
 
 def save(img: Image.Image, path: Path | str, level: int = 1) -> None:
