@@ -21,7 +21,7 @@ from adloom.api.security import config_of
 from adloom.errors import NotFound
 from adloom.review import decide as deciding
 from adloom.review import preview as previews
-from adloom.review.context import item_context
+from adloom.review.context import group_context, item_context
 from adloom.review.decide import EditRefused
 from adloom.store import reviews as review_store
 from adloom.store.accounts import Principal
@@ -181,9 +181,8 @@ def _params(qs: str) -> dict[str, str | None]:
 @router.get("/desk/groups/{key}")
 def group(request: Request, who: Reviewer, session: SessionDep, key: str) -> Response:
     """Near-identical open items (same angle, same flagged words) to decide in one step."""
-    members = review_store.group_members(session, key)
-    contexts = [item_context(session, m.concept_id) for m in members]
-    return render(request, who, "group.html", {"key": key, "items": contexts, "shown_at": int(time.time() * 1000)})
+    return render(request, who, "group.html", {"key": key, "items": group_context(session, key),
+                                               "shown_at": int(time.time() * 1000)})
 
 
 @router.post("/desk/batch")

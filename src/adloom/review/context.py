@@ -20,10 +20,10 @@ from adloom.review.edits import editable_fields
 from adloom.store import reviews as review_store
 from adloom.store.brands import get_version
 from adloom.store.concepts import get_concept, get_run, verdicts_for
-from adloom.store.tables import AuditEventRow, ReviewDecisionRow, ReviewItemRow
+from adloom.store.tables import AuditEventRow, ConceptRow, ReviewDecisionRow, ReviewItemRow
 from adloom.types import Asset, BrandObject, Concept, Finding, Verdict
 
-__all__ = ["FieldView", "ItemContext", "item_context", "segments"]
+__all__ = ["FieldView", "GroupMember", "ItemContext", "group_context", "item_context", "segments"]
 
 PLATFORM_ORDER = ("meta", "google", "tiktok")
 
@@ -162,3 +162,44 @@ def item_context(session: Session, concept_id: str) -> ItemContext:
         decisions=review_store.decisions_for(session, concept_id),
         similar=review_store.count_group(session, item.group_key, exclude=concept_id),
         other_findings=[(i, f) for i, f in enumerate(findings) if i not in shown])
+
+
+@dataclass(frozen=True)
+class GroupMember:
+    """One row of the near-identical items page: what a reviewer compares before deciding them together."""
+
+    item: ReviewItemRow
+    concept: Concept
+    segment_label: str
+    findings: list[Finding]          # the latest verdict's, gravest first as stored
+    first_copy: str                  # the first platform copy a person reads (Meta, else Google, else TikTok)
+
+
+_BATCH = 500
+
+
+def group_context(session: Session, key: str) -> list[GroupMember]:
+    """Every open item of a group with what its row shows, in a handful of queries whatever the group's size
+    (a page of item contexts cost eight queries per member)."""
+    members = review_store.group_members(session, key)
+    ids = [m.concept_id for m in members]
+    payloads: dict[str, Any] = {}
+    verdicts: dict[str, list[Verdict]] = {}
+    for i in range(0, len(ids), _BATCH):
+        chunk = ids[i:i + _BATCH]
+        payloads.update((cid, payload) for cid, payload in
+                        session.execute(select(ConceptRow.id, ConceptRow.payload).where(ConceptRow.id.in_(chunk))))
+        verdicts.update(verdicts_for(session, chunk))
+    out = []
+    for item in members:
+        if item.concept_id not in payloads:
+            continue
+        concept = Concept.model_validate(payloads[item.concept_id])
+        brand = _brand(session, concept.brand_version)
+        label = next((s.label for s in brand.segments if s.id == concept.segment_id), concept.segment_id) \
+            if brand else concept.segment_id
+        history = verdicts.get(item.concept_id) or []
+        shown = [tf for tf in (text_fields(concept.draft) if concept.draft else []) if tf.audience]
+        first = next((tf.text for p in PLATFORM_ORDER for tf in shown if tf.path.startswith(f"copy.{p}")), "")
+        out.append(GroupMember(item, concept, label, list(history[-1].findings) if history else [], first))
+    return out
