@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import Counter
 from pathlib import Path
 from typing import Any, cast
@@ -37,6 +38,7 @@ from adloom.pipeline.render_step import render_step
 from adloom.pipeline.run import RunOptions, RunResult
 from adloom.pipeline.run import run as run_pipeline
 from adloom.platforms import PLATFORMS, Platform
+from adloom.render.registry import available, get_generator, parse_generator_id
 from adloom.settings import Settings
 from adloom.store import concepts as concept_store
 from adloom.store.brands import get_version
@@ -90,6 +92,28 @@ ALL_FAILED_EXIT = 5       # every concept of the run failed (the writer down, ra
 SOME_FAILED_EXIT = 6      # some concepts failed; the others are exported
 
 
+RENDER_KINDS = ("image", "video", "brief_pdf", "brief_md", "background")
+
+
+def parse_generators(values: list[str]) -> dict[str, str | None]:
+    """``KIND=SPEC`` pairs, each checked now: an unknown kind or generator is one line and exit 2."""
+    chosen: dict[str, str | None] = {}
+    for value in values:
+        kind, sep, spec = value.partition("=")
+        kind, spec = kind.strip().lower(), spec.strip()
+        if not sep or kind not in RENDER_KINDS or not spec:
+            raise ConfigError(f"--generator '{value}': expected KIND=SPEC with KIND one of {', '.join(RENDER_KINDS)}",
+                              field="generator")
+        if spec.lower() == "none":
+            chosen[kind] = None
+            continue
+        name, _ = parse_generator_id(spec)
+        if name not in available():
+            get_generator(spec)                      # raises the 'did you mean' ConfigError
+        chosen[kind] = spec
+    return chosen
+
+
 @cli_errors
 def run(
     folder: Path = typer.Argument(..., help="The brand folder (see docs/brand-folder.md)."),
@@ -101,9 +125,15 @@ def run(
     campaign_file: Path = typer.Option(None, "--campaign", help="Campaign YAML (default: FOLDER/campaign.yaml)."),
     render: bool = typer.Option(True, "--render/--no-render", help="Render images, animatics and briefs."),
     force: bool = typer.Option(False, "--force", help="Run even if nothing changed since an earlier run."),
+    generator: list[str] = typer.Option(
+        [], "--generator", metavar="KIND=SPEC",
+        help="Render generator per kind (image, video, brief_pdf, brief_md, background), e.g. "
+             "image=openai-images:gpt-image-1, video=runway:gen4_turbo, brief_pdf=brief:letter, video=none. "
+             "Keys and URLs come from the environment (docs/generators.md)."),
     project: Path = ProjectOpt,
 ) -> None:
     """Run the whole pipeline on a brand folder: report, concepts and bulk-upload files under out/."""
+    generators = parse_generators(generator)       # a bad selection stops here, before anything is written
     settings = Settings()
     if not folder.exists():
         raise BrandInputError("brand folder not found", file=str(folder))
@@ -130,7 +160,8 @@ def run(
         with progress_for(console) as progress:
             result = asyncio.run(run_pipeline(
                 folder, factory=factory, writer=the_writer, campaign=campaign, out_root=out or settings.out_dir,
-                options=options, progress=progress, render_assets=render_step,
+                options=options, progress=progress,
+                render_assets=functools.partial(render_step, generators=generators) if generators else render_step,
                 on_start=lambda run_id, _out: begun.append(run_id)))
     except KeyboardInterrupt:       # Ctrl-C: the driver has marked the run; one line, the shell's exit code
         what = (f"run {begun[-1]} is marked interrupted; run the same command again to finish it (finished "

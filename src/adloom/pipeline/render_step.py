@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from adloom.pipeline import render
@@ -11,7 +12,11 @@ from adloom.types import Asset, BrandObject, Concept
 
 
 async def render_step(concepts: list[Concept], brand: BrandObject, out_dir: Path, brand_dir: Path,
-                      platforms: list[Platform], progress: Progress) -> tuple[dict[str, list[Asset]], list[str]]:
+                      platforms: list[Platform], progress: Progress,
+                      generators: Mapping[str, str | None] | None = None,
+                      ) -> tuple[dict[str, list[Asset]], list[str]]:
+    """``generators``: per kind (image, video, brief_pdf, brief_md, background) a selection string, or
+    None to skip that kind; unset kinds keep the defaults (``adloom run --generator KIND=SPEC``)."""
     placements = [pid for pid, p in PLACEMENTS.items() if p.platform in platforms]
     progress.stage("render")
 
@@ -20,5 +25,5 @@ async def render_step(concepts: list[Concept], brand: BrandObject, out_dir: Path
         progress.advance("render")
 
     outcome = await render.assets(concepts, brand, out_dir, placements=placements, brand_dir=brand_dir,
-                                  progress=tick)
+                                  progress=tick, generators=dict(generators or {}))
     return outcome.by_concept(), outcome.messages()

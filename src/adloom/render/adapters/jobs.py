@@ -9,12 +9,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from typing import Any, ClassVar
 
 import httpx
 
-from adloom.errors import GenerationRefused, GeneratorTimeout, InvalidResponse, RenderError
+from adloom.errors import ConfigError, GenerationRefused, GeneratorTimeout, InvalidResponse, RenderError
 from adloom.render.adapters.base import ImageServiceGenerator
 from adloom.render.adapters.http import REFUSAL_MARKERS, image_bytes, request_json
 from adloom.render.base import RenderRequest, RenderResult
@@ -27,8 +28,12 @@ class JobImageGenerator(ImageServiceGenerator):
     id: ClassVar[str] = "image-jobs"
     sizes: ClassVar[tuple[str, ...]] = ("1024x1024", "768x1344", "1344x768")
 
-    def __init__(self, model: str | None = None, *, base_url: str, poll_interval: float = 1.0,
+    def __init__(self, model: str | None = None, *, base_url: str | None = None, poll_interval: float = 1.0,
                  deadline: float = 300.0, **kwargs: Any) -> None:
+        base_url = base_url or os.environ.get("ADLOOM_IMAGE_JOBS_URL")
+        if not base_url:
+            raise ConfigError("image-jobs needs the service's base URL: set ADLOOM_IMAGE_JOBS_URL", field="generator")
+        kwargs.setdefault("api_key", os.environ.get("ADLOOM_IMAGE_JOBS_KEY"))
         super().__init__(model, base_url=base_url, **kwargs)
         self.poll_interval = poll_interval
         self.deadline = deadline

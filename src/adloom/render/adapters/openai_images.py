@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, ClassVar
 
 from adloom.errors import InvalidResponse
@@ -19,9 +20,12 @@ class OpenAIImagesGenerator(ImageServiceGenerator):
     id: ClassVar[str] = "openai-images"
     sizes: ClassVar[tuple[str, ...]] = ("1024x1024", "1024x1536", "1536x1024")
 
-    def __init__(self, model: str | None = None, *, base_url: str = DEFAULT_BASE_URL,
+    def __init__(self, model: str | None = None, *, base_url: str | None = None, api_key: str | None = None,
                  **kwargs: Any) -> None:
-        super().__init__(model or "gpt-image-1", base_url=base_url, **kwargs)
+        # selected by string (``adloom run --generator image=openai-images``): URL and key from the environment
+        super().__init__(model or "gpt-image-1",
+                         base_url=base_url or os.environ.get("ADLOOM_OPENAI_IMAGES_URL", DEFAULT_BASE_URL),
+                         api_key=api_key or os.environ.get("OPENAI_API_KEY"), **kwargs)
 
     async def generate(self, request: RenderRequest) -> RenderResult:
         size = self.size_for(request)
