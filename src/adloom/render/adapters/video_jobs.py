@@ -140,18 +140,23 @@ class KlingVideoGenerator(JobVideoGenerator):
                 "aspect_ratio": self.ratio_for(request)}
 
     def job_id(self, body: dict[str, Any]) -> str:
-        data = body.get("data") if isinstance(body.get("data"), dict) else {}
+        data = _data(body)
         if body.get("code") not in (0, None) or not isinstance(data.get("task_id"), str):
             raise InvalidResponse(f"{self.service}: submit refused or has no task id: {body.get('message', '')}")
         return str(data["task_id"])
 
     def read_status(self, body: dict[str, Any]) -> tuple[str, Any, str | None]:
-        data = body.get("data") if isinstance(body.get("data"), dict) else {}
+        data = _data(body)
         status = str(data.get("task_status", "")).lower()
         status = "succeeded" if status == "succeed" else status
         videos = (data.get("task_result") or {}).get("videos") if isinstance(data.get("task_result"), dict) else None
         item = videos[0] if isinstance(videos, list) and videos else None
         return status, item, (str(data.get("task_status_msg")) if data.get("task_status_msg") else None)
+
+
+def _data(body: dict[str, Any]) -> dict[str, Any]:
+    data = body.get("data")
+    return data if isinstance(data, dict) else {}
 
 
 def kling_token(access_key: str, secret_key: str, now: float | None = None, ttl: int = 1800) -> str:
