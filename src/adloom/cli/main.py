@@ -67,7 +67,7 @@ class LazyGroup(typer.core.TyperGroup):
 
     _listing = False
 
-    @property
+    @property  # type: ignore[override]  # loosely typed: the supertype's names Typer's private click
     def commands(self) -> dict[str, Any]:      # all of them, loaded: for whatever walks the tree (docsgen)
         return {**self._eager, **{name: load(name) for name in COMMANDS}}
 

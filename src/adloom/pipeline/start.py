@@ -53,11 +53,11 @@ def fingerprint(version: str, campaign: Campaign, options: RunOptions, writer: W
 def run_start(ctx: RunContext, summary: RunSummary, brand: BrandObject, documents: list[Document],
               brand_status: str, out_root: Path) -> RunStart:
     """Reuse, resume or start; ``summary`` carries the fingerprint. Everything is stored in one transaction."""
-    slug, force = brand.slug, ctx.options.force
+    slug, force, key = brand.slug, ctx.options.force, summary.fingerprint
+    assert key is not None, "the driver fingerprints the run before the reuse check"
     with transaction(ctx.factory) as session:
-        earlier = None if force else concept_store.reusable_run(session, slug, summary.fingerprint)
-        resumed = None if earlier is not None or force else run_store.interrupted_run(session, slug,
-                                                                                     summary.fingerprint)
+        earlier = None if force else concept_store.reusable_run(session, slug, key)
+        resumed = None if earlier is not None or force else run_store.interrupted_run(session, slug, key)
         if resumed is not None:     # these inputs' interrupted run: finished under its own id, in its own folder
             ctx.resume_as(resumed.id)
             summary.run_id = resumed.id
@@ -65,7 +65,7 @@ def run_start(ctx: RunContext, summary: RunSummary, brand: BrandObject, document
         if brand_store.record_version(session, brand, [d.id for d in documents]):
             ctx.audit.append_many_in(session, [brand_version_event(brand, summary.brand_version, brand_status,
                                                                    documents)])
-        note = {"fingerprint": summary.fingerprint}
+        note = {"fingerprint": key}
         if earlier is not None:
             ctx.audit.append_in(session, kinds.RUN_REUSED, earlier.run_id, "system", note)
         elif resumed is not None:
