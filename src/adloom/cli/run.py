@@ -34,7 +34,6 @@ from adloom.governance.packs import PackSet, load_packs
 from adloom.governance.verticals import checked_vertical
 from adloom.ingest.fetch import FetchOptions
 from adloom.pipeline import export as export_stage
-from adloom.pipeline.render_step import render_step
 from adloom.pipeline.run import RunOptions, RunResult
 from adloom.pipeline.run import run as run_pipeline
 from adloom.platforms import PLATFORMS, Platform
@@ -155,13 +154,16 @@ def run(
                          audit_redact=settings.audit_redact, audit_retention_days=settings.audit_retention_days,
                          audit_checkpoint=checkpointer_for(project, settings), project_dir=project,
                          cache_dir=project / ".adloom" / "cache" / "embeddings", feedback=options_from(settings))
+    render_assets = None
+    if render:      # Pillow and the renderers (~0.35 s CPU of imports) load only for a run that renders
+        from adloom.pipeline.render_step import render_step
+        render_assets = functools.partial(render_step, generators=generators) if generators else render_step
     begun: list[str] = []       # the run id, once the store has it
     try:
         with progress_for(console) as progress:
             result = asyncio.run(run_pipeline(
                 folder, factory=factory, writer=the_writer, campaign=campaign, out_root=out or settings.out_dir,
-                options=options, progress=progress,
-                render_assets=functools.partial(render_step, generators=generators) if generators else render_step,
+                options=options, progress=progress, render_assets=render_assets,
                 on_start=lambda run_id, _out: begun.append(run_id)))
     except KeyboardInterrupt:       # Ctrl-C: the driver has marked the run; one line, the shell's exit code
         what = (f"run {begun[-1]} is marked interrupted; run the same command again to finish it (finished "
