@@ -12,6 +12,7 @@ from adloom.brand.resolve import resolve_brand, write_brand
 from adloom.errors import WriterError
 from adloom.ingest.result import IngestResult
 from adloom.render.photos import missing_assets
+from adloom.screen.injection import without_injections
 from adloom.types import BrandObject, Document, IngestWarning
 from adloom.writers.base import Writer
 from adloom.writers.tasks import BrandTask, supports
@@ -51,6 +52,8 @@ async def refined_brand(offline: BrandObject, documents: list[Document], *, writ
     The model never approves anything: every claim it returns is a candidate, approvals carry over from
     the offline object by claim id, and the identity fields (slug, sources, kit) stay the offline ones.
     """
+    # flagged text is data for the report, never part of a prompt: flagged spans are cut before the model reads
+    documents = [d.model_copy(update={"text": without_injections(d.text)}) if d.flags else d for d in documents]
     task = BrandTask(slug=offline.slug, documents=documents, baseline=offline)
     proposed = await writer.run(task)
     claims = [c.model_copy(update={"approved": False, "approved_by": None, "approved_at": None})

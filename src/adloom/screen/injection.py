@@ -48,6 +48,7 @@ __all__ = [
     "is_injection",
     "screen",
     "semantic_available",
+    "without_injections",
 ]
 
 VERSION = "injection-screen@2026.12.1"     # change with the patterns, prototypes or thresholds (read caches)
@@ -228,3 +229,19 @@ def _screen(text: str, semantic: bool) -> tuple[InjectionHit, ...]:
 
 def is_injection(text: str) -> bool:
     return bool(screen(text))
+
+
+def without_injections(text: str, *, mark: str = "[instruction-like text removed]") -> str:
+    """``text`` with every sentence that holds a flagged span replaced by ``mark``: what may go into a
+    model's prompt (the claim a payload carries sits beside its cue, so the whole sentence goes)."""
+    out, last = [], 0
+    for hit in screen(text):
+        start = max(max(text.rfind(c, 0, hit.start) for c in ".!?\n") + 1, last)
+        ends = [i for i in (text.find(c, hit.end) for c in ".!?\n") if i >= 0]
+        end = min(ends) + 1 if ends else len(text)
+        if start < last:
+            continue
+        lead = len(text[start:hit.start]) - len(text[start:hit.start].lstrip())
+        out += [text[last:start + lead], mark]
+        last = end
+    return "".join([*out, text[last:]])
