@@ -155,7 +155,7 @@ def run(
                          audit_checkpoint=checkpointer_for(project, settings), project_dir=project,
                          cache_dir=project / ".adloom" / "cache" / "embeddings", feedback=options_from(settings))
     render_assets = None
-    if render:      # Pillow and the renderers (~0.35 s CPU of imports) load only for a run that renders
+    if render:      # the render stage and its generators (~0.35 s CPU of imports) load only when used
         from adloom.pipeline.render_step import render_step
         render_assets = functools.partial(render_step, generators=generators) if generators else render_step
     begun: list[str] = []       # the run id, once the store has it
