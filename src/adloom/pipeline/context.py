@@ -117,9 +117,9 @@ class RunContext:
     def create(cls, factory: sessionmaker[Session], writer: Writer, options: RunOptions, progress: Progress,
                on_start: Callable[[str, Path], None] | None = None) -> RunContext:
         started = datetime.now(UTC)
-        return cls(factory, options, progress, AuditLog(factory, redact=DEFAULT_REDACTOR if options.audit_redact
-                                                        else None),
-                   writer, f"{started:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}", started, on_start=on_start)
+        audit = AuditLog(factory, redact=DEFAULT_REDACTOR if options.audit_redact else None)
+        run_id = f"{started:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+        return cls(factory, options, progress, audit, writer, run_id, started, on_start=on_start)
 
     def _layered(self) -> Writer:
         o = self.options
