@@ -37,7 +37,6 @@ from adloom.pipeline import export as export_stage
 from adloom.pipeline.run import RunOptions, RunResult
 from adloom.pipeline.run import run as run_pipeline
 from adloom.platforms import PLATFORMS, Platform
-from adloom.render.registry import available, get_generator, parse_generator_id
 from adloom.settings import Settings
 from adloom.store import concepts as concept_store
 from adloom.store.brands import get_version
@@ -96,6 +95,10 @@ RENDER_KINDS = ("image", "video", "brief_pdf", "brief_md", "background")
 
 def parse_generators(values: list[str]) -> dict[str, str | None]:
     """``KIND=SPEC`` pairs, each checked now: an unknown kind or generator is one line and exit 2."""
+    if not values:
+        return {}
+    from adloom.render.registry import available, get_generator, parse_generator_id  # only when choosing
+
     chosen: dict[str, str | None] = {}
     for value in values:
         kind, sep, spec = value.partition("=")
