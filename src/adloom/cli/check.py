@@ -9,7 +9,6 @@ import asyncio
 import csv
 import io
 import json
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -32,7 +31,7 @@ from adloom.ingest.limits import MAX_FIELD_CHARS
 from adloom.settings import Settings
 from adloom.writers.judge import PolicyJudgeTask, judge_many
 
-__all__ = ["check", "user_matcher_cache"]
+__all__ = ["check"]
 
 MAX_FILE_BYTES = 50_000_000
 MAX_ROWS = 100_000
@@ -169,15 +168,8 @@ def _semantic(layer: SemanticLayer | None, items: list[Item]) -> dict[str, list[
     return semantic_scores(layer, [i.text[:MAX_TEXT_CHARS] for i in items]) if layer is not None else {}
 
 
-def user_matcher_cache() -> Path:
-    """Where compiled matchers are kept when no project is named: compiling the default packs for Hyperscan
-    takes seconds of CPU, which a cold ``adloom check`` would otherwise pay on every call."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "adloom" / "matcher"
-
-
 def _packs(project: Path | None, brand: Path | None) -> PackSet:
-    packs = load_packs(project, load_brand(brand) if brand else None,
-                       cache_dir=None if project is not None else user_matcher_cache())
+    packs = load_packs(project, load_brand(brand) if brand else None)
     for problem in packs.problems:
         err_console.print(f"[bold yellow]warning:[/] {escape(str(problem))}", highlight=False, soft_wrap=True)
     return packs

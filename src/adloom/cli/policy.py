@@ -11,7 +11,6 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from adloom.cli.check import user_matcher_cache
 from adloom.cli.common import ProjectOpt, cli_errors, console, err_console, store_for
 from adloom.cli.evalreport import print_evaluation, progress_iter, semantic_scores
 from adloom.governance.baseline import baseline_record, load_baseline, regressions
@@ -99,7 +98,7 @@ def evaluate(
     """Per-category precision, recall and false-negative rate, the route confusion matrix and the target
     figures, for a labelled file checked exactly as `adloom check` checks it."""
     recorded = load_baseline(baseline) if baseline is not None else None
-    packs = load_packs(project, cache_dir=None if project is not None else user_matcher_cache())
+    packs = load_packs(project)
     layer = load_semantic_or_warn(err_console) if semantic else None
 
     rows = read_labelled(labelled)

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from adloom.errors import PackError
@@ -33,7 +34,11 @@ from adloom.types import BrandObject
 __all__ = ["BRAND_PACK_ID", "CheckFn", "Hit", "Override", "Pack", "PackProblem", "PackSet", "Rule", "Scope",
            "default_packs", "hit_finding", "lexical_check", "load_pack_file", "load_pack_text", "load_packs"]
 
-MATCHER_CACHE = Path(".adloom") / "cache" / "matcher"
+def shared_matcher_cache() -> Path:
+    """Where compiled matchers are kept, for every project of this user: an entry is named by the content hash
+    of the rules it was built from, so projects that load the same packs share one compile (the default packs
+    took seconds of CPU to compile, paid once per new project and once per test before)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "adloom" / "matcher"
 
 
 def default_packs() -> list[Pack]:
@@ -46,7 +51,7 @@ def load_packs(project_dir: Path | None = None, brand: BrandObject | None = None
 
     A malformed user pack is refused: its last good version stays in force and the refusal is reported in
     ``PackSet.problems``; with no last good version, or with ``strict``, it raises ``PackError`` (exit 2).
-    Compiled matchers are cached on disk under ``cache_dir`` (default ``<project_dir>/.adloom/cache/matcher``).
+    Compiled matchers are cached on disk under ``cache_dir`` (default ``shared_matcher_cache()``).
     """
     packs: dict[str, Pack] = {}
     origins: dict[str, str] = {}
@@ -58,13 +63,12 @@ def load_packs(project_dir: Path | None = None, brand: BrandObject | None = None
         user, problems = load_user_packs(project_dir, strict=strict)
         for pack in user:
             packs[pack.id], origins[pack.id] = pack, str(project_dir / "packs")
-        cache_dir = cache_dir or project_dir / MATCHER_CACHE
     if brand is not None:
         derived = brand_pack(brand)
         if derived is not None:
             packs[derived.id], origins[derived.id] = derived, f"brand:{brand.slug}"
     _unique_rule_ids(packs, origins)
-    return PackSet(tuple(packs.values()), tuple(problems), origins, engine, cache_dir)
+    return PackSet(tuple(packs.values()), tuple(problems), origins, engine, cache_dir or shared_matcher_cache())
 
 
 def _unique_rule_ids(packs: dict[str, Pack], origins: dict[str, str]) -> None:
