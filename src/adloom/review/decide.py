@@ -78,10 +78,10 @@ def decide(factory: sessionmaker[Session], audit: AuditLog, principal: Principal
         lock_chain(session)          # decisions are serialised with the audit chain they append to
         item = review_store.get_item(session, concept_id, lock=True)
         _check_request(principal, item.state, decision, rationale)
-        concept = get_concept(session, concept_id)
+        row, concept = _locked_concept(session, concept_id)
         before = editable_fields(concept.draft) if concept and concept.draft else None
         review_store.apply_decision(session, item, reviewer=principal.name, decision=decision, rationale=rationale,
-                                    seconds=seconds, phrase=phrase, before=before)
+                                    seconds=seconds, phrase=phrase, before=before, locked=row)
         audit.append_in(session, **_kw(_event(concept_id, principal, decision, rationale, seconds, phrase,
                                               before, None)))
         return DecisionResult(concept_id, decision, item.state, _status(session, concept_id))
@@ -89,6 +89,12 @@ def decide(factory: sessionmaker[Session], audit: AuditLog, principal: Principal
 
 def _kw(event: NewEvent) -> dict[str, Any]:
     return {"kind": event.kind, "subject": event.subject, "actor": event.actor, "payload": event.payload}
+
+
+def _locked_concept(session: Session, concept_id: str) -> tuple[ConceptRow | None, Concept | None]:
+    """The concept's row read FOR UPDATE (the decision changes it) and the concept it holds."""
+    row = session.get(ConceptRow, concept_id, with_for_update=True)
+    return row, (Concept.model_validate(row.payload) if row is not None else None)
 
 
 def _status(session: Session, concept_id: str) -> str:
@@ -170,10 +176,10 @@ def batch(factory: sessionmaker[Session], audit: AuditLog, principal: Principal,
         for cid in ids:
             item = review_store.get_item(session, cid, lock=True)
             _check_request(principal, item.state, decision, rationale)
-            concept = get_concept(session, cid)
+            row, concept = _locked_concept(session, cid)
             before = editable_fields(concept.draft) if concept and concept.draft else None
             review_store.apply_decision(session, item, reviewer=principal.name, decision=decision,
-                                        rationale=rationale, seconds=share, phrase=phrase, before=before)
+                                        rationale=rationale, seconds=share, phrase=phrase, before=before, locked=row)
             events.append(_event(cid, principal, decision, rationale, share, phrase, before, None,
                                  {"batch": len(ids)}))
             out.append(DecisionResult(cid, decision, item.state, "approved" if decision == "approve" else "rejected"))

@@ -184,7 +184,8 @@ def count_group(session: Session, key: str, *, exclude: str) -> int:
 
 def apply_decision(session: Session, item: ReviewItemRow, *, reviewer: str, decision: str, rationale: str,
                    seconds: float | None, phrase: str | None = None, concept: Concept | None = None,
-                   before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> ReviewDecisionRow:
+                   before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+                   locked: ConceptRow | None = None) -> ReviewDecisionRow:
     """Record one decision and land it on the concept (the status every export reads).
 
     ``concept``: the concept as it now stands (an edit passes the re-governed one; its status says whether
@@ -193,7 +194,8 @@ def apply_decision(session: Session, item: ReviewItemRow, *, reviewer: str, deci
     """
     if item.state not in OPEN_STATES:
         raise Conflict(f"concept '{item.concept_id}' was already {item.state} by {item.decided_by}")
-    row = session.get(ConceptRow, item.concept_id, with_for_update=True)
+    # ``locked``: the concept row the caller already read FOR UPDATE (saves reading it again)
+    row = locked if locked is not None else session.get(ConceptRow, item.concept_id, with_for_update=True)
     if row is None:
         raise NotFound(f"no concept '{item.concept_id}'")
     now = _now()
