@@ -82,4 +82,4 @@ def test_export_and_offline_verify(project: str, tmp_path: Path) -> None:
 def test_missing_project_store_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ADLOOM_DATABASE_URL", raising=False)
     code, out = _run("verify", "--project", str(tmp_path / "nowhere"))
-    assert code == 3 and "no adloom store" in out
+    assert code == 2 and "no adloom store" in out
