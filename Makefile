@@ -8,6 +8,9 @@ TOOLS  := .tools
 UV     := $(TOOLS)/bin/uv
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PIP_Q  := --quiet --disable-pip-version-check
+# llama-cpp-python (dev: the conformance test's server) builds from its sdist: portable code, since the
+# native (-march=native) build crashed here in libggml-cpu. ~9 min of CPU once; pip caches the wheel.
+LLAMA_BUILD := CMAKE_ARGS="-DGGML_NATIVE=OFF"
 # uv reads neither pip.conf nor the environment pip does; both resolve from PyPI, the one index they share.
 UV_EXPORT := $(UV) export --frozen --quiet --format requirements-txt --no-emit-project --no-default-groups --no-header
 
@@ -17,7 +20,7 @@ $(VENV)/.installed: pyproject.toml uv.lock requirements/bootstrap.txt requiremen
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install $(PIP_Q) --require-hashes -r requirements/bootstrap.txt
-	$(BIN)/python -m pip install $(PIP_Q) --require-hashes --no-deps -r requirements/dev.txt
+	$(LLAMA_BUILD) $(BIN)/python -m pip install $(PIP_Q) --require-hashes --no-deps -r requirements/dev.txt
 	$(BIN)/python -m pip install $(PIP_Q) --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check
 	touch $@

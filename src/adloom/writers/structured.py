@@ -221,9 +221,10 @@ def rate_limited(message: str, retry_after: float | None) -> RateLimited:
     return exc
 
 
-_INVALID = re.compile(r"(?i)validation errors? for|input should be|field required|extra inputs are not "
+_INVALID = re.compile(r"(?i)\d+ validation errors?\b|input should be|field required|extra inputs are not "
                       r"permitted|unexpected keyword argument|invalid_request_error")
-_CONTEXT = re.compile(r"(?i)context[_ ]length|maximum context|too many tokens|prompt is too long|context window")
+_CONTEXT = re.compile(r"(?i)context[_ ]length|maximum context|too many tokens|prompt is too long|context window|"
+                      r"exceed context")
 
 
 def http_error(writer_id: str, status: int, message: str, headers: Mapping[str, str] | None = None,
@@ -238,7 +239,7 @@ def http_error(writer_id: str, status: int, message: str, headers: Mapping[str, 
     if status == 404:
         return WriterError(f"{writer_id}: model or endpoint not found{where} (404): {message}; "
                            "check the model name and base URL")
-    if status in (400, 413, 422) and _CONTEXT.search(message):
+    if status in (400, 413, 422, 500) and _CONTEXT.search(message):    # llama-cpp-python: a 500
         return WriterError(f"{writer_id}: the prompt is longer than the model's context window: {message}")
     if _INVALID.search(message):
         # some servers (llama-cpp-python) answer a request they cannot parse with a 500: the same request
