@@ -86,7 +86,7 @@ class OpenAIWriter(ModelWriter):
 
     async def server_slots(self) -> int | None:
         """Requests the server serves at once, as it reports them; None when it does not say."""
-        root = self.base_url.rstrip("/").removesuffix("/v1")
+        root = str(self.client.base_url).rstrip("/").removesuffix("/v1")
         async with httpx.AsyncClient(timeout=5.0) as http:
             for path, read in (("/props", _total_slots), ("/slots", _slot_count)):
                 with suppress(httpx.HTTPError, ValueError):

@@ -88,8 +88,9 @@ class RetryingWriter(WriterLayer):
         if wait > self.max_retry_after:
             exc = state.outcome.exception() if state.outcome else None
             message = exc.message if isinstance(exc, WriterError) else str(exc)
-            raise type(exc or WriterError)(f"provider asks to wait {wait:.0f}s, more than the "
-                                            f"{self.max_retry_after:.0f}s allowed: {message}") from exc
+            kind = type(exc) if isinstance(exc, WriterError) else WriterError
+            raise kind(f"provider asks to wait {wait:.0f}s, more than the "
+                       f"{self.max_retry_after:.0f}s allowed: {message}") from exc
         self.delays.append(wait)
         if self.on_retry is not None:
             self.on_retry(state)
