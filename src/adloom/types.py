@@ -466,6 +466,7 @@ class RunSummary(Model):
     assets: list[Asset] = Field(default_factory=list)
     render_errors: list[str] = Field(default_factory=list)
     allocation: dict[str, Any] = Field(default_factory=dict)   # feedback: each angle x segment's share and why
+    brand_dir: str | None = None         # the brand folder read (logo, fonts, photos): a re-export renders from it
 
 
 SCHEMA_MODELS: dict[str, Any] = {

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from adloom.audit import AuditLog, NewEvent, kinds
 from adloom.governance.embeddings import default_embedder
 from adloom.governance.governor import Governor
+from adloom.pipeline.render_step import render_step
 from adloom.pipeline.run import RunOptions, RunResult, run
 from adloom.store import concepts as concept_store
 from adloom.store.db import transaction
@@ -38,12 +39,16 @@ class Seeded:
     queued: list[str]          # concept ids routed to review, in insertion order
 
 
-def run_example(store: sessionmaker[Session], tmp: Path) -> RunResult:
+def run_example(store: sessionmaker[Session], tmp: Path, *, render: bool = False) -> RunResult:
+    """The example brand's run; with ``render``, one angle on Meta only, its files rendered (a smaller run)."""
     brand_dir = tmp / "restwave"
     if not brand_dir.exists():
         shutil.copytree(EXAMPLE_BRAND, brand_dir, ignore=shutil.ignore_patterns(".adloom", "brand.yaml"))
-    return asyncio.run(run(brand_dir, factory=store, writer=get_writer("formula"), campaign=Campaign(),
-                           out_root=tmp / "out", options=RunOptions(render=False, project_dir=tmp)))
+    options = (RunOptions(project_dir=tmp, n_angles=1, platforms=["meta"]) if render
+               else RunOptions(render=False, project_dir=tmp))
+    return asyncio.run(run(brand_dir, factory=store, writer=get_writer("formula"),
+                           campaign=Campaign(platforms=options.platforms), out_root=tmp / "out", options=options,
+                           render_assets=render_step if render else None))
 
 
 def variant(concept: Concept, phrase: str, extra: str = "") -> Concept:
@@ -57,10 +62,10 @@ def variant(concept: Concept, phrase: str, extra: str = "") -> Concept:
     return concept.model_copy(update={"id": cid, "draft": concept.draft.model_copy(update={"copy_variants": variants})})
 
 
-def seed(store: sessionmaker[Session], tmp: Path, n: int, *, hostile: bool = False) -> Seeded:
+def seed(store: sessionmaker[Session], tmp: Path, n: int, *, hostile: bool = False, render: bool = False) -> Seeded:
     """Run the example, then queue up to ``n`` review items (every 3rd one carries hostile markup if asked)."""
-    result = run_example(store, tmp)
-    governor = Governor.build(result.brand, Campaign(), embedder=default_embedder())
+    result = run_example(store, tmp, render=render)
+    governor = Governor.build(result.brand, result.summary.campaign or Campaign(), embedder=default_embedder())
     audit = AuditLog(store)
     queued: list[str] = []
     base = [c for c in result.concepts if c.draft is not None]

@@ -63,6 +63,7 @@ async def _stages(ctx: RunContext, folder: Path, campaign: Campaign, out_root: P
     packs = load_packs(options.project_dir, brand)
     summary = _summary(ctx, read, campaign, flagged=ingested.flagged, documents=len(ingested.documents),
                        warnings=[problem.warning() for problem in packs.problems])
+    summary.brand_dir = str(folder.resolve())
     summary.fingerprint = fingerprint(summary.brand_version, campaign, options, ctx.writer, patterns, packs.version)
     start = run_start(ctx, summary, brand, ingested.documents, read.status, out_root)
     if start.earlier is not None:

@@ -13,7 +13,8 @@ from adloom.audit.seal import check_run_assets
 from adloom.errors import ConfigError
 from adloom.feedback import report as feedback_report
 from adloom.pipeline import export as export_stage
-from adloom.pipeline.events import export_event
+from adloom.pipeline.events import asset_events, export_event
+from adloom.review.late_render import render_reviewed
 from adloom.store import concepts as concept_store
 from adloom.store.brands import get_version
 from adloom.store.db import transaction
@@ -36,13 +37,16 @@ def write_run_exports(factory: sessionmaker[Session], audit: AuditLog, run_id: s
         check_run_assets(session, summary.assets, out_dir)      # no changed file is exported
     if brand is None:
         raise ConfigError(f"brand version {row.brand_version} of run {run_id} is not in the store")
-    assets: dict[str, list[Asset]] = {}
-    for asset in summary.assets:
-        assets.setdefault(asset.concept_id, []).append(asset)
+    late, problems = render_reviewed(concepts, summary, brand, out_dir)    # approved at the desk: no files yet
+    summary.assets += late
+    summary.render_errors += problems
+    assets = _by_concept(summary.assets)
     lineage = lineage_of_each(factory, [c.id for c in concepts])
     outputs = export_stage.exports(concepts, verdicts, brand, summary.campaign or Campaign(), summary, out_dir,
                                    assets=assets, lineage=lineage, sections=feedback_report.sections(summary))
     with transaction(factory) as session:
+        audit.append_many_in(session, [replace(event, actor=actor)
+                                       for event in asset_events(_by_concept(late))])
         audit.append_many_in(session, [replace(export_event(run_id, name, path, concepts, brand), actor=actor)
                                        for name, path in outputs.items()])
         stored = concept_store.get_run(session, run_id)
@@ -53,3 +57,10 @@ def write_run_exports(factory: sessionmaker[Session], audit: AuditLog, run_id: s
             summary.by_status[concept.status] = summary.by_status.get(concept.status, 0) + 1
         stored.summary = summary.model_dump(mode="json")
     return outputs
+
+
+def _by_concept(assets: list[Asset]) -> dict[str, list[Asset]]:
+    grouped: dict[str, list[Asset]] = {}
+    for asset in assets:
+        grouped.setdefault(asset.concept_id, []).append(asset)
+    return grouped
