@@ -62,7 +62,6 @@ LEADS: dict[str, list[tuple[str, str, str, str]]] = {
         ('"{quote}," one said.', "Their words", "Quote card slides onto the table", "trust"),
         ("{segment} know {pain}.", "Straight from them", "Quick cuts of people nodding", "belonging"),
         ('Overheard: "{quote}."', "Heard it too", "Two friends talking over coffee", "recognition"),
-        ("{segment} on {pain}:", "In their words", "Phone screen of voice notes", "authenticity"),
         ("{segment} asked for {desire}.", "So we listened", "Notebook of handwritten requests", "belonging"),
         ('From {segment}: "{quote}."', "Unscripted and real", "Handheld selfie clip, natural light", "authenticity"),
     ],
@@ -71,7 +70,6 @@ LEADS: dict[str, list[tuple[str, str, str, str]]] = {
         ("Ever noticed {pain}?", "Look again", "Camera racks focus to the background", "curiosity"),
         ("What about {pain}?", "Think it over", "Creator tilts their head", "curiosity"),
         ("The truth about {pain}.", "Not what you think", "Curtain pulled back slowly", "curiosity"),
-        ("Behind {desire}:", "One small thing", "Camera slips behind a shelf", "curiosity"),
         ("So, {pain}.", "Let's unpack it", "Creator sets down a mug, ready to talk", "curiosity"),
     ],
     "aspirational": [
@@ -97,7 +95,6 @@ LEADS: dict[str, list[tuple[str, str, str, str]]] = {
         ("{pain}, decoded.", "Know the why", "Notes pinned to a corkboard", "clarity"),
         ("Notes on {pain}.", "Worth a minute", "Open notebook, pen uncapped", "trust"),
         ("Understanding {pain}.", "Facts first", "Creator at a desk with a notepad", "clarity"),
-        ("About {pain}:", "Plain answers", "Creator counts points on their fingers", "trust"),
         ("{desire}, step by step.", "The method", "Top-down shot of steps in order", "control"),
     ],
     "comparison": [
@@ -133,17 +130,23 @@ LEADS: dict[str, list[tuple[str, str, str, str]]] = {
 }
 
 
+# A doubt is answered plainly: "Is it really quiet? Go time." is no answer.
+ANSWERING = ("plain-spoken", "candid", "evidence-led", "warm", "calm", "practical", "technical")
+
+
 def composed_rows() -> list[tuple[str, str, str, str, str, str, str]]:
     """(id, family, register, text, caption, visual, trigger) for every lead x register tail that fits:
     between two and five fixed words in all."""
     rows = []
     for angle, leads in LEADS.items():
         for n, (lead, caption, visual, trigger) in enumerate(leads, 1):
+            family = f"{angle}-c{n:02d}"
             for register, tails in TAILS.items():
+                if angle == "objection" and register not in ANSWERING:
+                    continue
                 for k, tail in enumerate(tails, 1):
                     if not 2 <= word_count(re.sub(r"\{[^}]+\}", "", f"{lead} {tail}")) <= 5:
                         continue
-                    family = f"{angle}-c{n:02d}"
                     rows.append((f"{family}{REGISTER_CODES[register]}{k:02d}", family, register,
                                  f"{lead} {tail}", caption, visual, trigger))
     return rows

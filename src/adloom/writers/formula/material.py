@@ -113,7 +113,8 @@ def build_material(task: ConceptTask, guard: Guard) -> Material:
         segment_label=seg.label,
         segment_description=seg.description,
         age_range=(seg.age_min, seg.age_max),
-        pains=tuple(p for p in pains if not is_clause(p) and not is_state(p)),
+        # "without badges or guilt" is how the brand does it, not what the customer suffers
+        pains=tuple(p for p in pains if not is_clause(p) and not is_state(p) and not p.lower().startswith("without ")),
         problems=tuple(p for p in pains if is_clause(p) or is_state(p)),
         desires=_clean(seg.desires, pool),
         objections=_clean(seg.objections, guard),
@@ -137,13 +138,11 @@ def build_material(task: ConceptTask, guard: Guard) -> Material:
 
 
 def voice_registers(descriptors: Iterable[str]) -> tuple[str, ...]:
-    """The brand's voice descriptors in the shared vocabulary ("quietly confident" reads as energetic via
-    its last word); plain-spoken when none is known."""
+    """The brand's voice descriptors in the shared vocabulary; plain-spoken when none is known. A qualified
+    descriptor is not guessed at: "quietly confident" is not "energetic"."""
     found = []
     for descriptor in descriptors:
-        words = descriptor.lower().split()
-        name = descriptor_for(descriptor) or next((descriptor_for(w) for w in reversed(words) if descriptor_for(w)),
-                                                  None)
+        name = descriptor_for(descriptor)
         if name in TAILS and name not in found:
             found.append(name)
     return tuple(found) or (DEFAULT_REGISTER,)
