@@ -149,6 +149,8 @@ class OpenAIWriter(ModelWriter):
             raise http_error(self.id, exc.status_code, message, exc.response.headers, self.base_url) from exc
         except openai.OpenAIError as exc:     # e.g. a body that is not a chat completion at all
             raise WriterError(f"{self.id}: unusable reply from {self.base_url}: {exc}") from exc
+        except ValueError as exc:             # an HTTP 200 whose body is not JSON: the SDK's parser raises
+            raise WriterError(f"{self.id}: reply from {self.base_url} is not JSON: {exc}") from exc
         if not getattr(reply, "choices", None):
             raise WriterError(f"{self.id}: reply from {self.base_url} is not a chat completion")
         choice = reply.choices[0]
