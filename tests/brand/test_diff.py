@@ -1,5 +1,5 @@
-from adloom.brand.diff import diff_brands, format_diff
 from adloom.brand.assemble import brand_object
+from adloom.brand.diff import diff_brands, format_diff
 from tests.brand.factories import DESK, FORM, RUNNERS, page
 
 

@@ -3,8 +3,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adloom.errors import BrandInputError
 from adloom.brand.assemble import brand_object, claim_id
+from adloom.errors import BrandInputError
 from tests.brand.factories import DESK, FORM, RUNNERS, form, page, persona, turn
 from tests.conftest import EXAMPLE_BRAND
 

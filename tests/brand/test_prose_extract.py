@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from adloom.brand.assemble import brand_object
 from adloom.brand.extract import extract
 from adloom.brand.gaps import missing
 from adloom.errors import BrandInputError
 from adloom.governance.embeddings import default_embedder
-from adloom.brand.assemble import brand_object
 from adloom.pipeline.ingest import documents
 from adloom.types import Document, Provenance
 

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
+from adloom.brand.assemble import brand_object
 from adloom.brand.yamlio import HEADER, load_brand, save_brand
 from adloom.errors import BrandObjectError
-from adloom.brand.assemble import brand_object
 from tests.brand.factories import DESK, FORM, RUNNERS, page
 
 

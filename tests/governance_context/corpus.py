@@ -8,10 +8,10 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from adloom.brand.assemble import brand_object
 from adloom.governance.constraints import constraints_for
 from adloom.pipeline import angles as angles_stage
 from adloom.pipeline import ingest
-from adloom.brand.assemble import brand_object
 from adloom.types import BrandObject, Campaign, Concept, content_hash
 from adloom.writers import registry
 from adloom.writers.base import ConceptTask

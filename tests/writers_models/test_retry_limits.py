@@ -62,7 +62,7 @@ async def test_retries_run_out_with_the_last_reason(concept_task: ConceptTask) -
 
 async def test_non_retryable_errors_are_not_retried(concept_task: ConceptTask) -> None:
     inner = FakeWriter([WriterError("bad key")])
-    with pytest.raises(WriterError, match="^bad key$"):
+    with pytest.raises(WriterError, match=r"^bad key$"):
         await RetryingWriter(inner, attempts=3, sleep=_sleeper([])).run(concept_task)
     assert inner.calls == 1
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from adloom.brand.assemble import brand_object, sources_hash
 from adloom.brand.yamlio import load_brand, save_brand
 from adloom.naming import slugify
-from adloom.brand.assemble import brand_object, sources_hash
 from adloom.types import BrandObject, Document
 
 __all__ = ["BRAND_FILE", "ResolvedBrand", "brand_slug", "extract_brand", "resolve_brand", "write_brand"]
