@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from adloom.audit.seal import check_concept_payloads, seal_concept
 from adloom.errors import ConfigError, InputError, NotFound
 from adloom.store.tables import ConceptRow, RunConceptRow, RunRow, VerdictRow
+from adloom.store.upsert import insert_new
 from adloom.types import Concept, RunSummary, Verdict, sha256_file
 
 
@@ -44,13 +45,15 @@ def save_concept(session: Session, concept: Concept, verdicts: Sequence[Verdict]
     """Store a finished concept and every verdict on the way to it, in the caller's transaction."""
     payload = concept.model_dump(mode="json")
     row = session.get(ConceptRow, concept.id)
-    if row is None:
-        session.add(ConceptRow(
+    # concepts are content-addressed: two runs of the same inputs at once make the same row, and the one that
+    # inserts second updates instead of failing on the unique key (INSERT ... ON CONFLICT DO NOTHING)
+    if row is None and not insert_new(session, ConceptRow, [dict(
             id=concept.id, brand_slug=concept.brand_slug, brand_version=concept.brand_version,
             angle_id=concept.angle.id, segment_id=concept.segment_id, writer_id=concept.writer_id,
             status=concept.status, attempts=concept.attempt, created_at=concept.created_at or now(),
-            payload=payload))
-    else:
+            payload=payload)]):
+        row = session.get(ConceptRow, concept.id)
+    if row is not None:
         row.status, row.attempts, row.payload = concept.status, concept.attempt, payload
     seal_concept(session, concept.id, payload)
     for verdict in verdicts:
