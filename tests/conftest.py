@@ -40,9 +40,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     other test does exactly what it did on the SQLite pass, so running it again only doubled CI's time."""
     if not PG_URL:
         return
-    keep = [item for item in items if "db_url" in getattr(item, "fixturenames", ())]
-    config.hook.pytest_deselected(items=[item for item in items if item not in keep])
-    items[:] = keep
+    uses_store = ["db_url" in getattr(item, "fixturenames", ()) for item in items]
+    config.hook.pytest_deselected(items=[item for item, kept in zip(items, uses_store, strict=True) if not kept])
+    items[:] = [item for item, kept in zip(items, uses_store, strict=True) if kept]
 
 
 @pytest.fixture(autouse=True, scope="session")
