@@ -14,6 +14,10 @@ sequence; 50.90 t/s in all at B=2, 74.44 at 4, 139.43 at 8, 242.23 at 16, 465.40
 18.6, 17.4, 15.1 and 14.5 t/s per stream; prompt processing ~1,200-1,370 t/s in all. ``slots`` defaults to
 8 (llama.cpp's ``--parallel``; vLLM's scheduler would take more, each slower).
 
+For the scale-out fault tests it can also refuse: with ``throttle_every=3`` every third request (counted
+across all clients) is answered 429 with ``Retry-After``, and every request is logged with its wall-clock
+time and status, so a test counts requests per second as the provider would.
+
 A share of answers is made to fail on purpose, so the pipeline's repair paths run: ``invalid_share`` of
 first replies do not validate (the writer re-asks), ``governance_share`` of first drafts carry a forbidden
 term or an unapproved claim (governance sends the concept back to be written again). Which answers fail
@@ -52,6 +56,8 @@ class Profile:
     speed: float = 20.0
     invalid_share: float = 0.1
     governance_share: float = 0.1
+    throttle_every: int = 0        # answer the n-th request 429 when n % throttle_every == 0 (0: never)
+    retry_after: float = 1.0       # ... with this Retry-After (seconds)
 
     def per_stream(self, batch: int) -> float:
         """Decode tokens/s of each stream when ``batch`` are decoding (step-wise between measured sizes)."""
@@ -79,6 +85,9 @@ class Served:
     first_token: float = 0.0
     done: float = 0.0
     alone: float = 0.0
+    status: int = 200
+    wall: float = 0.0       # time.time() at receipt: comparable across processes (requests per second)
+    prompt_hash: str = ""   # the same request retried has the same hash
 
 
 @dataclass
@@ -198,10 +207,23 @@ class FakeModelServer(ModelServer):
         super().__init__("openai", responder=self._respond)
         self.profile = profile
         self.engine = Engine(profile)
+        self.count = 0          # requests received, 429s included
 
     def _respond(self, request: dict[str, Any]) -> Reply:
-        received = self.engine.now()
+        received, wall = self.engine.now(), time.time()
         prompt = _first_user(request)
+        digest = hashlib.sha256(json.dumps(request.get("messages", ""), sort_keys=True).encode()).hexdigest()[:16]
+        with self.engine.lock:
+            self.count += 1
+            throttled = bool(self.profile.throttle_every) and self.count % self.profile.throttle_every == 0
+            if throttled:       # refused before any work, as a provider's gateway does
+                self.engine.log.append(Served(kind=_schema_name(request), angle=None, segment=None, stage="draft",
+                                              fault="429", prompt_tokens=0, output_tokens=0, received=received,
+                                              status=429, wall=wall, prompt_hash=digest))
+        if throttled:
+            return Reply(429, {"error": {"message": "rate limit reached (fake)", "type": "rate_limit_exceeded",
+                                         "code": None}},
+                         headers={"retry-after": f"{self.profile.retry_after:g}"})
         reply = formula_responder(request)
         text = reply.body["__text__"] if isinstance(reply.body, dict) else ""
         fault = _fault(request, prompt, self.profile)
@@ -211,7 +233,7 @@ class FakeModelServer(ModelServer):
                         segment=_id_after(prompt, "SEGMENT") if concept else None,
                         stage=_stage(request, prompt) if concept else "draft", fault=fault, received=received,
                         prompt_tokens=_tokens(json.dumps(request.get("messages", ""))),
-                        output_tokens=_tokens(text))
+                        output_tokens=_tokens(text), wall=wall, prompt_hash=digest)
         self.engine.submit(served)
         return Reply(body=envelope("openai", request, text))
 

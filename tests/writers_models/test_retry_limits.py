@@ -15,6 +15,7 @@ from adloom.writers.fake import FakeWriter, minimal_draft
 from adloom.writers.ratelimit import RateLimitedWriter, per_minute
 from adloom.writers.retry import RetryingWriter, parse_retry_after
 from adloom.writers.structured import current_exchange, rate_limited
+from tests.writers_models.in_flight import PeakCountingWriter
 
 
 def _sleeper(waited: list[float]):  # type: ignore[no-untyped-def]
@@ -109,16 +110,7 @@ async def test_tokens_are_charged_by_estimate_then_by_use(concept_task: ConceptT
 
 
 async def test_concurrency_cap_limits_calls_in_flight(concept_task: ConceptTask) -> None:
-    in_flight, peak = 0, 0
-
-    async def slow(task: object) -> object:
-        nonlocal in_flight, peak
-        in_flight += 1
-        peak = max(peak, in_flight)
-        await asyncio.sleep(0.02)
-        in_flight -= 1
-        return minimal_draft(task)  # type: ignore[arg-type]
-
-    w = RateLimitedWriter(FakeWriter(slow), concurrency=2)
+    inner = PeakCountingWriter()
+    w = RateLimitedWriter(inner, concurrency=2)
     await asyncio.gather(*(w.run(concept_task) for _ in range(6)))
-    assert peak == 2
+    assert inner.peak == 2

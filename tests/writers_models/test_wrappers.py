@@ -12,11 +12,11 @@ from adloom.pipeline.calls import layered as wrap
 from adloom.pipeline.calls import load_usage
 from adloom.store.tables import WriterCallRow
 from adloom.writers.base import ConceptTask
-from adloom.writers.fake import FakeWriter
 from adloom.writers.formula import FormulaWriter
 from adloom.writers.openai import OpenAIWriter
 from adloom.writers.pricing import PriceTable, stage_of
 from adloom.writers.tasks import AnglesTask, BrandTask, RewriteTask, supports
+from tests.writers_models.in_flight import PeakCountingWriter
 from tests.writers_models.server import ModelServer
 
 
@@ -74,23 +74,14 @@ async def test_formula_calls_are_recorded_too(concept_task: ConceptTask, store: 
 # retries and rate limits alone: tests/writers_models/test_retry_limits.py
 
 
-async def test_concurrency_cap_limits_calls_in_flight(concept_task: ConceptTask,
-                                                      store: sessionmaker[Session]) -> None:
-    in_flight, peak = 0, 0
-
-    async def slow(task: object) -> object:
-        nonlocal in_flight, peak
-        in_flight += 1
-        peak = max(peak, in_flight)
-        await asyncio.sleep(0.02)
-        in_flight -= 1
-        from adloom.writers.fake import minimal_draft
-        return minimal_draft(task)  # type: ignore[arg-type]
-
-    w = wrap(FakeWriter(slow), factory=store, concurrency=2, cache=False)
+async def test_the_layered_writer_applies_the_concurrency_cap(concept_task: ConceptTask,
+                                                             store: sessionmaker[Session]) -> None:
+    """The layer alone is tested in test_retry_limits; this checks ``layered`` wires the setting through."""
+    inner = PeakCountingWriter()
+    w = wrap(inner, factory=store, concurrency=2, cache=False)
     tasks = [concept_task.model_copy(update={"seed": str(i)}) for i in range(6)]
     await asyncio.gather(*(w.run(t) for t in tasks))
-    assert peak == 2
+    assert inner.peak == 2
 
 
 def test_price_table_matching(tmp_path: object) -> None:
