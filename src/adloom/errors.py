@@ -22,6 +22,13 @@
     ├── PolicyViolation            governance refused something (a concept, a pack)
     │   └── PackError              a rule pack file is broken (bad input: exit 2)
     ├── ModelFileError             a packaged model file is missing, unreadable or fails its checksum
+    ├── DeployError                an ad platform refused or failed a deployment or insights call
+    │   ├── CredentialsExpired     the access token is expired or revoked (exit 2: fix the credentials)
+    │   ├── PermissionMissing      the token lacks a permission or the account role (exit 2)
+    │   ├── InvalidParameter       the platform refused a field; ``field`` names it (exit 2)
+    │   ├── PolicyRejected         the platform's ad review refused a creative; carries its reason
+    │   ├── PlatformRateLimited    retryable, carries retry_after
+    │   └── PlatformUnavailable    retryable (5xx, timeout, transient platform error)
     └── StoreError                 the database is unreachable or its schema is behind
         └── ContentMismatch        a stored concept or rendered file differs from the hash the audit chain sealed
 
@@ -151,6 +158,57 @@ class PackError(PolicyViolation):
 
 class ModelFileError(AdloomError):
     pass
+
+
+class DeployError(AdloomError):
+    """A platform call failed. ``platform`` names it, ``code`` is the platform's own error code (Graph API
+    ``error.code``, TikTok ``code``, Google ``errorCode``) when there is one. Messages never carry a token."""
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 field: str | None = None, platform: str | None = None, code: int | str | None = None,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message, file=file, line=line, field=field)
+        self.platform = platform
+        self.code = code
+        self.retry_after = retry_after
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_deploy, (type(self), self.message, self.file, self.line, self.field, self.platform,
+                                  self.code, self.retry_after))
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        return f"{self.platform}: {text}" if self.platform else text
+
+
+def _rebuild_deploy(cls: type[DeployError], message: str, file: str | None, line: int | None,
+                    field: str | None, platform: str | None, code: int | str | None,
+                    retry_after: float | None) -> DeployError:
+    return cls(message, file=file, line=line, field=field, platform=platform, code=code, retry_after=retry_after)
+
+
+class CredentialsExpired(DeployError):
+    exit_code = 2
+
+
+class PermissionMissing(DeployError):
+    exit_code = 2
+
+
+class InvalidParameter(DeployError):
+    exit_code = 2
+
+
+class PolicyRejected(DeployError):
+    """``field``: the ad (or creative) name the platform refused; the message is the platform's reason."""
+
+
+class PlatformRateLimited(DeployError):
+    retryable = True
+
+
+class PlatformUnavailable(DeployError):
+    retryable = True
 
 
 class StoreError(AdloomError):

@@ -49,6 +49,19 @@ class Settings(BaseSettings):
     feedback_min_spend: float = 5.0
     feedback_exploration: float = 0.2          # share of the concept budget kept for exploration
     feedback_cross_brand: bool = False         # let a brand borrow patterns learned on similar brands
+    # deployment (`adloom deploy`, `adloom feedback pull`): each secret here or in the OS keyring (service
+    # "adloom", user = the field name); an API root points a publisher at a proxy, a sandbox or a test stand-in
+    meta_access_token: SecretStr | None = None
+    meta_api_base: str = "https://graph.facebook.com/v26.0"          # Graph API v26.0: current since 2026-07
+    tiktok_access_token: SecretStr | None = None
+    tiktok_api_base: str = "https://business-api.tiktok.com/open_api/v1.3"
+    google_ads_developer_token: SecretStr | None = None
+    google_ads_client_id: SecretStr | None = None
+    google_ads_client_secret: SecretStr | None = None
+    google_ads_refresh_token: SecretStr | None = None
+    google_ads_login_customer_id: str | None = None
+    google_ads_api_base: str = "https://googleads.googleapis.com/v26"       # latest active in 2026-10
+
 
     def writer_options(self, spec: str) -> dict[str, object]:
         """Constructor options for the writer ``spec`` names; the offline writers take none."""
