@@ -395,6 +395,11 @@ class Campaign(Model):
     link: str | None = None
     daily_budget: float = 50.0
     permissions: list[str] = Field(default_factory=list)
+    # deployment (`adloom deploy`), all optional: the Facebook Page Meta ads run as, the pixel a sales campaign
+    # optimises for, and Meta special ad categories (unset: derived from the vertical, deploy/plan.py)
+    meta_page_id: str | None = None
+    meta_pixel_id: str | None = None
+    special_ad_categories: list[str] | None = None
 
 
 # ---------------------------------------------------------------- later layers
