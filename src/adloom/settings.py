@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     google_ads_refresh_token: SecretStr | None = None
     google_ads_login_customer_id: str | None = None
     google_ads_api_base: str = "https://googleads.googleapis.com/v26"       # latest active in 2026-10
+    google_ads_token_url: str = "https://oauth2.googleapis.com/token"       # the OAuth refresh-token exchange
 
 
     def writer_options(self, spec: str) -> dict[str, object]:

@@ -84,7 +84,7 @@ SETTINGS: dict[Platform, dict[str, tuple[str, ...]]] = {
     "tiktok": {"secrets": ("tiktok_access_token",), "api_base": ("tiktok_api_base",)},
     "google": {"secrets": ("google_ads_developer_token", "google_ads_client_id", "google_ads_client_secret",
                            "google_ads_refresh_token"),
-               "plain": ("google_ads_login_customer_id",), "api_base": ("google_ads_api_base",)},
+               "plain": ("google_ads_login_customer_id", "google_ads_token_url"), "api_base": ("google_ads_api_base",)},
 }
 
 Level = Literal["campaign", "ad_group", "creative", "ad", "image", "video"]
