@@ -1,4 +1,5 @@
 """``adloom feedback import FILE``: read a platform's performance export back into the store.
+``adloom feedback pull --platform P --since DATE --account ID``: the same, read through the platform's API.
 
 Bad input (another platform's file, missing columns, a currency change, negative spend, merged header
 cells, another brand's ad) is one line naming the file, row and problem, exit 2, and nothing stored.
@@ -6,7 +7,9 @@ cells, another brand's ad) is one line naming the file, row and problem, exit 2,
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -15,6 +18,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from adloom.audit import DEFAULT_REDACTOR, AuditLog
 from adloom.cli.common import ProjectOpt, cli_errors, console, store_for
+from adloom.errors import ConfigError
 from adloom.feedback.imports import ImportResult, import_file
 from adloom.feedback.options import FeedbackOptions
 from adloom.naming import slugify
@@ -61,6 +65,53 @@ def import_cmd(
         result = import_file(factory, file, platform=chosen, brand=slugify(brand) if brand else None,
                              options=options, audit=audit)
     print_result(result)
+
+
+def _day(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"'{value}' is not a date (YYYY-MM-DD)", field=option) from None
+
+
+@app.command("pull")
+@cli_errors
+def pull_cmd(
+    platform: str = typer.Option(..., "--platform", help="meta, tiktok or google."),
+    since: str = typer.Option(..., "--since", help="First day (YYYY-MM-DD)."),
+    until: str = typer.Option(None, "--until", help="Last day (YYYY-MM-DD; default today)."),
+    account: str = typer.Option(..., "--account", help="Ad account: Meta act_<id>, TikTok advertiser id, Google "
+                                                      "customer id."),
+    brand: str = typer.Option(None, "--brand", help="The brand slug the ads belong to (default: from the ad names)."),
+    project: Path = ProjectOpt,
+) -> None:
+    """Read per-ad, per-day results through the platform's API and import them as an export file would be;
+    pulling unchanged figures again changes nothing."""
+    from adloom.deploy.credentials import api_base_for, credentials_for
+    from adloom.deploy.registry import get_publisher
+    from adloom.feedback.pull import pull_file
+    from adloom.platforms import PLATFORMS
+
+    chosen = platform.strip().lower()
+    if chosen not in PLATFORMS:
+        raise ConfigError(f"unknown platform '{platform}'; choose from {', '.join(PLATFORMS)}", field="--platform")
+    first, last = _day(since, "--since"), _day(until, "--until") if until else date.today()
+    settings = Settings()
+    factory = store_for(project, settings)
+    publisher = get_publisher(chosen, credentials_for(chosen, settings), api_base_for(chosen, settings))
+
+    async def fetch() -> tuple[Path, int]:
+        try:
+            return await pull_file(publisher, account, first, last, project / ".adloom" / "pulls")
+        finally:
+            await publisher.aclose()
+
+    path, rows = asyncio.run(fetch())
+    console.print(f"pulled {rows:,} rows from {chosen} account {escape(account)} ({first} .. {last}) -> "
+                  f"{escape(str(path))}", highlight=False, soft_wrap=True)
+    audit = AuditLog(factory, redact=DEFAULT_REDACTOR if settings.audit_redact else None)
+    print_result(import_file(factory, path, platform=chosen, brand=slugify(brand) if brand else None,
+                             options=options_from(settings), audit=audit, actor="cli:pull"))
 
 
 def print_result(result: ImportResult) -> None:
