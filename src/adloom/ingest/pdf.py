@@ -5,9 +5,6 @@ from __future__ import annotations
 import io
 from pathlib import PurePosixPath
 
-from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError
-
 from adloom.ingest.result import IngestResult, make_document
 from adloom.types import DocumentKind, Provenance
 
@@ -18,6 +15,8 @@ def read_pdf(raw: bytes, relpath: str, *, kind: DocumentKind = "product_doc") ->
     # pypdf quietly rebuilds damaged files; a missing end marker means pages may be silently lost
     if b"%%EOF" not in raw[-2048:]:
         return IngestResult.warning(relpath, "truncated PDF (no %EOF end marker); skipped")
+    from pypdf.errors import DependencyError, FileNotDecryptedError  # ~0.1 s of imports, for PDFs only
+
     try:
         pages = _page_texts(raw)
     except (FileNotDecryptedError, DependencyError):
@@ -36,6 +35,9 @@ def read_pdf(raw: bytes, relpath: str, *, kind: DocumentKind = "product_doc") ->
 
 
 def _page_texts(raw: bytes) -> list[tuple[int, str]]:
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError
+
     reader = PdfReader(io.BytesIO(raw))
     # Many PDFs are "encrypted" with an empty user password only to restrict printing; those open fine.
     if reader.is_encrypted and not reader.decrypt(""):

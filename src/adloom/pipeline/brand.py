@@ -11,8 +11,9 @@ from adloom.brand.gaps import missing as brand_gaps
 from adloom.brand.resolve import resolve_brand, write_brand
 from adloom.errors import WriterError
 from adloom.ingest.result import IngestResult
+from adloom.pipeline.ingest import SCREEN_CACHE
 from adloom.render.photos import missing_assets
-from adloom.screen.injection import without_injections
+from adloom.screen.injection import remembered, without_injections
 from adloom.types import BrandObject, Document, IngestWarning
 from adloom.writers.base import Writer
 from adloom.writers.tasks import BrandTask, supports
@@ -30,7 +31,8 @@ class RunBrand:
 async def brand_for_run(folder: Path, ingested: IngestResult, *, writer: Writer) -> RunBrand:
     """The warnings say what thin material leaves out, which images are missing, and a model reading that
     failed (the offline extraction then stands)."""
-    resolved = resolve_brand(folder, ingested.documents, save=False)
+    with remembered(folder / SCREEN_CACHE):      # the miners screen spans that ingest did not
+        resolved = resolve_brand(folder, ingested.documents, save=False)
     brand, warnings = resolved.brand, list(ingested.warnings)
     extracted = resolved.status in ("extracted", "re-extracted")
     if extracted and supports(writer, BrandTask):

@@ -15,11 +15,14 @@ from adloom.ingest.classify import IGNORED_DIRS, classify, ignored
 from adloom.ingest.fetch import FetchOptions
 from adloom.ingest.result import IngestResult
 from adloom.ingest.urls import read_urls
+from adloom.screen.injection import remembered
 from adloom.types import Document
 
 MAX_FILE_BYTES = 50_000_000
 FETCH_CACHE = Path(".adloom") / "cache" / "pages"
 READ_CACHE = Path(".adloom") / "cache" / "docs"
+# the injection screen's sentence-model margins by sentence hash: an edited rerun embeds only new sentences
+SCREEN_CACHE = Path(".adloom") / "cache" / "screen.json"
 # extraction worth caching (transcripts: a recorded call takes seconds to transcribe); the others are cheap
 CACHED_READERS = {"read_html_file", "read_pdf", "read_transcript"}
 
@@ -33,8 +36,9 @@ async def documents(folder: Path, *, fetch: FetchOptions | None = None) -> Inges
     fetch = fetch or FetchOptions(cache_dir=folder / FETCH_CACHE)
     root = folder.resolve()
     collected = IngestResult()
-    for relpath in input_paths(folder):
-        collected.extend(await _read_one(folder / relpath, relpath, root, fetch, folder / READ_CACHE))
+    with remembered(folder / SCREEN_CACHE):
+        for relpath in input_paths(folder):
+            collected.extend(await _read_one(folder / relpath, relpath, root, fetch, folder / READ_CACHE))
     _check_unique_personas(collected.documents)
     result = IngestResult.of(_unique(collected.documents), collected.warnings)
     if not result.documents:

@@ -27,10 +27,17 @@ off and the lexical cues still apply (``semantic_available()`` says which).
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +53,7 @@ __all__ = [
     "VERSION",
     "InjectionHit",
     "is_injection",
+    "remembered",
     "screen",
     "semantic_available",
     "without_injections",
@@ -161,7 +169,94 @@ def _prototypes() -> tuple[Matrix, Matrix, Matrix, Matrix] | None:
     if model is None:
         return None
     injection, brand = [_fold(t)[0] for t in INJECTION], [_fold(t)[0] for t in BRAND]
-    return static.embed(injection), static.embed(brand), model.embed(injection), model.embed(brand)
+    dense = _stored_prototypes(injection, brand, model.model_id)
+    if dense is None:
+        dense = model.embed(injection), model.embed(brand)
+        _store_prototypes(injection, brand, model.model_id, dense)
+    return static.embed(injection), static.embed(brand), dense[0], dense[1]
+
+
+def _user_cache() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "adloom" / "screen"
+
+
+def _prototypes_file(injection: list[str], brand: list[str], model_id: str) -> Path:
+    key = hashlib.sha256(json.dumps([VERSION, model_id, injection, brand]).encode()).hexdigest()[:32]
+    return _user_cache() / f"prototypes-{key}.npz"
+
+
+# The prototypes' MiniLM vectors are constants of a screen version and model: embedding them was 0.15 s
+# CPU of every cold run (issue 17), so they are kept once per user, named by what they were made from.
+def _stored_prototypes(injection: list[str], brand: list[str], model_id: str) -> tuple[Matrix, Matrix] | None:
+    try:
+        with np.load(_prototypes_file(injection, brand, model_id)) as stored:
+            found: tuple[Matrix, Matrix] = (stored["injection"], stored["brand"])
+    except Exception:       # missing, unreadable or foreign: embedded again and rewritten
+        return None
+    ok = found[0].shape[0] == len(injection) and found[1].shape[0] == len(brand)
+    return found if ok else None
+
+
+def _store_prototypes(injection: list[str], brand: list[str], model_id: str, dense: tuple[Matrix, Matrix]) -> None:
+    path = _prototypes_file(injection, brand, model_id)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            np.savez(handle, injection=dense[0], brand=dense[1])
+        os.replace(tmp, path)
+    except OSError:         # a read-only home: the screen works, it just embeds them next time too
+        pass
+
+
+class _Remembered:
+    """Semantic margins of sentences screened in earlier runs of one project, by SHA-1 of the folded
+    sentence (the file holds no brand text). A brand's documents rarely change between runs: an edited
+    rerun of the example re-embeds only its new sentences."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.changed = path, False
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            valid = stored.get("version") == _margins_version()
+            self.margins: dict[str, float] = dict(stored["margins"]) if valid else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.margins = {}
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"version": _margins_version(), "margins": self.margins}), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
+
+
+_REMEMBERED: list[_Remembered] = []
+_REMEMBERED_LOCK = threading.Lock()
+
+
+def _margins_version() -> str:
+    from adloom.screen.vectors import TOKENS_SHA256, minilm
+    model = minilm() if _prototypes() is not None else None
+    return f"{VERSION}|{TOKENS_SHA256}|{model.model_id if model is not None else 'off'}|{STATIC_SCREEN}"
+
+
+@contextmanager
+def remembered(path: Path) -> Iterator[None]:
+    """Within this block, semantic margins are read from and added to ``path`` (a project's cache file)."""
+    memory = _Remembered(path)
+    with _REMEMBERED_LOCK:
+        _REMEMBERED.append(memory)
+    try:
+        yield
+    finally:
+        with _REMEMBERED_LOCK:
+            _REMEMBERED.remove(memory)
+        memory.save()
 
 
 def semantic_available() -> bool:
@@ -180,7 +275,24 @@ def semantic_margins(sentences: list[str]) -> Matrix:
     protos = _prototypes()
     if protos is None or not sentences:
         return out
+    memory = _REMEMBERED[-1] if _REMEMBERED else None
+    keys = [hashlib.sha1(s.encode("utf-8")).hexdigest() for s in sentences] if memory else []
+    todo = [i for i in range(len(sentences)) if memory is None or keys[i] not in memory.margins]
+    if memory is not None:
+        for i, key in enumerate(keys):
+            if key in memory.margins:
+                out[i] = memory.margins[key]
+    if todo:
+        out[todo] = _computed_margins([sentences[i] for i in todo], protos)
+        if memory is not None:
+            memory.margins.update((keys[i], float(out[i])) for i in todo)
+            memory.changed = True
+    return out
+
+
+def _computed_margins(sentences: list[str], protos: tuple[Matrix, Matrix, Matrix, Matrix]) -> Matrix:
     from adloom.screen.vectors import minilm, static_vectors
+    out = np.full(len(sentences), -1.0, dtype=np.float32)
     static_injection, static_brand, model_injection, model_brand = protos
     keep = np.flatnonzero(_margins(static_vectors().embed(sentences), static_injection, static_brand)
                           >= STATIC_SCREEN)
@@ -209,12 +321,13 @@ def _screen(text: str, semantic: bool) -> tuple[InjectionHit, ...]:
     hits = [hit(m.start(), m.end(), "lexical", 0.0) for p in _STRONG for m in p.finditer(folded)
             if m.group().strip()]
     if semantic:
-        sentences = [m for m in _SENTENCE.finditer(folded) if len(m.group().split()) >= MIN_WORDS]
+        # a sentence a lexical cue already flagged gains nothing from the sentence model: not embedded
+        sentences = [m for m in _SENTENCE.finditer(folded) if len(m.group().split()) >= MIN_WORDS
+                     and not any(starts[m.start()] <= h.start < ends[m.end() - 1] for h in hits)]
         margins = semantic_margins([m.group() for m in sentences])
         for m, margin in zip(sentences, margins, strict=True):
-            covered = any(starts[m.start()] <= h.start < ends[m.end() - 1] for h in hits)
             weak = _WEAK.search(m.group()) is not None
-            if not covered and (margin >= SEMANTIC_ALONE or (weak and margin >= SEMANTIC_WITH_CUE)):
+            if margin >= SEMANTIC_ALONE or (weak and margin >= SEMANTIC_WITH_CUE):
                 a = m.start() + len(m.group()) - len(m.group().lstrip())
                 hits.append(hit(a, m.end(), "semantic", margin))
     merged: list[InjectionHit] = []

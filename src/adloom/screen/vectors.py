@@ -62,7 +62,9 @@ def static_vectors() -> StaticVectors:
 
 
 class _Encoder(Protocol):
-    """What the screen needs of a sentence model: normalised rows."""
+    """What the screen needs of a sentence model: normalised rows, and a name for what made them."""
+
+    model_id: str
 
     def embed(self, texts: Sequence[str]) -> Matrix: ...
 
