@@ -36,11 +36,11 @@ async def documents(folder: Path, *, fetch: FetchOptions | None = None) -> Inges
     fetch = fetch or FetchOptions(cache_dir=folder / FETCH_CACHE)
     root = folder.resolve()
     collected = IngestResult()
-    with remembered(folder / SCREEN_CACHE):
+    with remembered(folder / SCREEN_CACHE):     # documents are screened as read, and their lines again here
         for relpath in input_paths(folder):
             collected.extend(await _read_one(folder / relpath, relpath, root, fetch, folder / READ_CACHE))
-    _check_unique_personas(collected.documents)
-    result = IngestResult.of(_unique(collected.documents), collected.warnings)
+        _check_unique_personas(collected.documents)
+        result = IngestResult.of(_unique(collected.documents), collected.warnings)
     if not result.documents:
         raise BrandInputError(_nothing_usable(result), file=str(folder))
     return result

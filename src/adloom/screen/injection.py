@@ -240,9 +240,11 @@ _REMEMBERED_LOCK = threading.Lock()
 
 
 def _margins_version() -> str:
-    from adloom.screen.vectors import TOKENS_SHA256, minilm
-    model = minilm() if _prototypes() is not None else None
-    return f"{VERSION}|{TOKENS_SHA256}|{model.model_id if model is not None else 'off'}|{STATIC_SCREEN}"
+    """What stored margins were made with, known without loading the model: an unchanged rerun whose
+    sentences are all remembered never loads MiniLM for the screen."""
+    from adloom.governance.embeddings import OnnxMiniLM  # the class's pin; the model itself is not loaded
+    from adloom.screen.vectors import TOKENS_SHA256
+    return f"{VERSION}|{TOKENS_SHA256}|{OnnxMiniLM.model_id}|{STATIC_SCREEN}"
 
 
 @contextmanager
@@ -272,9 +274,6 @@ def semantic_margins(sentences: list[str]) -> Matrix:
     """Per folded sentence: nearest injection prototype's cosine minus nearest brand prototype's, under
     MiniLM; sentences the static vectors put far from every injection prototype are not embedded (-1)."""
     out = np.full(len(sentences), -1.0, dtype=np.float32)
-    protos = _prototypes()
-    if protos is None or not sentences:
-        return out
     memory = _REMEMBERED[-1] if _REMEMBERED else None
     keys = [hashlib.sha1(s.encode("utf-8")).hexdigest() for s in sentences] if memory else []
     todo = [i for i in range(len(sentences)) if memory is None or keys[i] not in memory.margins]
@@ -282,7 +281,8 @@ def semantic_margins(sentences: list[str]) -> Matrix:
         for i, key in enumerate(keys):
             if key in memory.margins:
                 out[i] = memory.margins[key]
-    if todo:
+    protos = _prototypes() if todo else None
+    if todo and protos is not None:
         out[todo] = _computed_margins([sentences[i] for i in todo], protos)
         if memory is not None:
             memory.margins.update((keys[i], float(out[i])) for i in todo)
