@@ -24,6 +24,7 @@ import pytest
 
 from adloom.deploy.base import CredentialsExpired, DeployPlan, InvalidParameter, PermissionMissing
 from adloom.deploy.tiktok import TikTokPublisher
+from adloom.errors import ContentMismatch
 from tests.deploy.standin_plans import TOKEN, Collected, tiktok_credentials, tiktok_plan
 from tests.deploy.tiktok_standin import TikTokStandIn
 
@@ -175,3 +176,17 @@ async def test_insights_read_every_page_and_window(tmp_path: Path) -> None:
                if r.path.endswith("/report/integrated/get/")}
     assert windows == {("2026-10-01", "2026-10-30"), ("2026-10-31", "2026-11-09")}
     assert json.loads(next(r.query["metrics"] for r in server.requests if "metrics" in r.query))[0] == "ad_name"
+
+
+async def test_a_missing_or_changed_file_stops_the_deploy_before_anything_is_created(tmp_path: Path) -> None:
+    plan = tiktok_plan(tmp_path, groups=1)
+    bare = plan.model_copy(update={"campaign": plan.campaign.model_copy(update={"ad_groups": (
+        plan.campaign.ad_groups[0].model_copy(update={"ads": tuple(
+            ad.model_copy(update={"media": ()}) for ad in plan.campaign.ad_groups[0].ads)}),)})})
+    Path(plan.campaign.ad_groups[0].ads[2].media[0].path).write_bytes(b"edited after render")
+    with TikTokStandIn(token=TOKEN) as server:
+        with pytest.raises(InvalidParameter, match="no rendered video"):
+            await _publish(server, bare)
+        with pytest.raises(ContentMismatch, match="differs from the file the render stage recorded"):
+            await _publish(server, plan)
+        assert server.requests == []

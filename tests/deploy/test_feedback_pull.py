@@ -76,7 +76,7 @@ def test_the_example_brand_deploys_to_google_then_pulls_into_insights(tmp_path: 
                          "--project", str(tmp_path)], env)
     assert code == 0, out
     run_id = next((tmp_path / "out" / "restwave").iterdir()).name
-    deploy = ["deploy", run_id, "--platform", "google", "--account", "123-456-7890", "--project", str(tmp_path)]
+    deploy = ["deploy", run_id, "--platform", "google", "--account", "1234567890", "--project", str(tmp_path)]
     with GoogleAdsStandIn(developer_token=GOOGLE["ADLOOM_GOOGLE_ADS_DEVELOPER_TOKEN"],
                           client_id=GOOGLE["ADLOOM_GOOGLE_ADS_CLIENT_ID"],
                           client_secret=GOOGLE["ADLOOM_GOOGLE_ADS_CLIENT_SECRET"],
@@ -99,8 +99,9 @@ def test_the_example_brand_deploys_to_google_then_pulls_into_insights(tmp_path: 
                 server.deliver(ad["resource_name"], date(2026, 11, 1) + timedelta(days=d), impressions="2500",
                                clicks=str(25 + 40 * (i == 0)), cost_micros="7500000", conversions=1.0,
                                conversions_value=45.0)
+        # no --account: the one this project last deployed to, from the audit log
         code, pulled = _invoke(["feedback", "pull", "--platform", "google", "--since", "2026-11-01", "--until",
-                                "2026-11-30", "--account", "123-456-7890", "--project", str(tmp_path)], env)
+                                "2026-11-30", "--project", str(tmp_path)], env)
         assert code == 0, pulled
         assert f"pulled {5 * len(ads)} rows from google" in pulled and f"{5 * len(ads)} records" in pulled
     code, shown = _invoke(["insights", "--format", "json", "--project", str(tmp_path)], env)
@@ -109,3 +110,21 @@ def test_the_example_brand_deploys_to_google_then_pulls_into_insights(tmp_path: 
     assert board["brand"] == "restwave" and board["ads"] == len(ads)
     everything = planned + out + rerun + pulled + shown
     assert not any(secret in everything for secret in GOOGLE.values() if "planted" in secret)
+
+
+def test_meta_pull_lands_in_insights(store: sessionmaker[Session], db_url: str, tmp_path: Path) -> None:
+    """deploy-meta's Graph stand-in answers /insights with two days per ad: the pull imports them like an export."""
+    from tests.deploy.meta_standin import MetaStandIn
+
+    names = seed_concepts(store, brand="acme", hooks=1)
+    with MetaStandIn(token=TOKEN) as server:
+        for i, name in enumerate(names):
+            server.objects["ads"][str(900 + i)] = {"id": str(900 + i), "name": name, "adset_id": ""}
+        env = {"ADLOOM_DATABASE_URL": db_url, "ADLOOM_META_ACCESS_TOKEN": TOKEN, "ADLOOM_META_API_BASE": server.base}
+        code, out = _invoke(["feedback", "pull", "--platform", "meta", "--since", "2026-11-01", "--until",
+                             "2026-11-02", "--account", server.account, "--project", str(tmp_path)], env)
+    assert code == 0, out
+    assert f"pulled {2 * len(names)} rows from meta" in out and f"{2 * len(names)} records" in out
+    code, shown = _invoke(["insights", "--format", "json", "--project", str(tmp_path)], env)
+    assert code == 0 and json.loads(shown)["ads"] == len(names)
+    assert TOKEN not in out + shown

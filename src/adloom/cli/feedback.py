@@ -80,8 +80,8 @@ def pull_cmd(
     platform: str = typer.Option(..., "--platform", help="meta, tiktok or google."),
     since: str = typer.Option(..., "--since", help="First day (YYYY-MM-DD)."),
     until: str = typer.Option(None, "--until", help="Last day (YYYY-MM-DD; default today)."),
-    account: str = typer.Option(..., "--account", help="Ad account: Meta act_<id>, TikTok advertiser id, Google "
-                                                      "customer id."),
+    account: str = typer.Option(None, "--account", help="Ad account: Meta act_<id>, TikTok advertiser id, Google "
+                                                       "customer id (default: the one this project last deployed to)."),
     brand: str = typer.Option(None, "--brand", help="The brand slug the ads belong to (default: from the ad names)."),
     project: Path = ProjectOpt,
 ) -> None:
@@ -89,7 +89,7 @@ def pull_cmd(
     pulling unchanged figures again changes nothing."""
     from adloom.deploy.credentials import api_base_for, credentials_for
     from adloom.deploy.registry import get_publisher
-    from adloom.feedback.pull import pull_file
+    from adloom.feedback.pull import last_deployed_account, pull_file
     from adloom.platforms import PLATFORMS
 
     chosen = platform.strip().lower()
@@ -98,6 +98,11 @@ def pull_cmd(
     first, last = _day(since, "--since"), _day(until, "--until") if until else date.today()
     settings = Settings()
     factory = store_for(project, settings)
+    if not account:
+        with factory() as session:
+            account = last_deployed_account(session, chosen) or ""
+        if not account:
+            raise ConfigError(f"no deploy to {chosen} recorded in this project: pass --account", field="--account")
     publisher = get_publisher(chosen, credentials_for(chosen, settings), api_base_for(chosen, settings))
 
     async def fetch() -> tuple[Path, int]:

@@ -172,6 +172,10 @@ class TikTokPublisher(Publisher):
     async def publish(self, plan: DeployPlan, *, on_object: ObjectCallback,
                       on_rejected: RejectionCallback) -> PublishResult:
         advertiser = plan.account_id.strip()
+        for _, ad in plan.ads():            # every file present and unchanged before anything is created
+            video, cover = _media(ad)
+            for media in (video, cover) if cover is not None else (video,):
+                _read_checked(media)
         objects: list[PublishedObject] = []
         rejected: list[Rejection] = []
 

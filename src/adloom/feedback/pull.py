@@ -12,15 +12,22 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from adloom.deploy.base import InsightRow, Publisher
 from adloom.errors import InputError
 from adloom.platforms import Platform
+from adloom.store.tables import AuditEventRow
 
-__all__ = ["COLUMNS", "export_text", "pull_file"]
+__all__ = ["COLUMNS", "export_text", "last_deployed_account", "pull_file"]
+
+DEPLOY_STARTED = "deploy.started"        # audit kind deploy.record writes (payload platform, account, ...)
 
 # header -> how the row's value is written; the headers are the ones each platform's importer reads
 Column = tuple[str, Callable[[InsightRow], object]]
@@ -87,3 +94,18 @@ async def pull_file(publisher: Publisher, account: str, since: date, until: date
     path = folder / f"{publisher.platform}-{safe_account}-{since}-{until}-{digest}.csv"
     path.write_text(text, encoding="utf-8")
     return path, len(rows)
+
+
+def last_deployed_account(session: Session, platform: str) -> str | None:
+    """The ad account of this project's latest deploy to ``platform``, from the audit log; None if never."""
+    rows = session.execute(select(AuditEventRow.payload).where(AuditEventRow.kind == DEPLOY_STARTED)
+                           .order_by(AuditEventRow.seq.desc()))
+    for (raw,) in rows:
+        payload = json.loads(raw) if isinstance(raw, str | bytes) else raw
+        if not isinstance(payload, dict) or payload.get("platform") != platform:
+            continue
+        account = str(payload.get("account") or "")
+        # an id the audit redactor masked (a dashed Google id reads like a phone number) cannot be used
+        if account and "[" not in account:
+            return account
+    return None
