@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     feedback_min_spend: float = 5.0
     feedback_exploration: float = 0.2          # share of the concept budget kept for exploration
     feedback_cross_brand: bool = False         # let a brand borrow patterns learned on similar brands
+    # scale-out (`adloom worker`, `adloom run --executor celery`): the adloom[scale] extra, a PostgreSQL store
+    executor: str = "inprocess"                # inprocess | celery: where `adloom run` and API runs do their units
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    visibility_timeout: float = 3600.0         # seconds: longer than the longest unit, or a slow unit runs twice
+    unit_resend_after: float = 3600.0          # the driver sends a unit again when no worker has started it by then
+    output_root: Path | None = None            # run folders every worker writes into (shared); default: out_dir
+    worker_threads: int = 1                    # sentence-model threads per worker process
     # deployment (`adloom deploy`, `adloom feedback pull`): each secret here or in the OS keyring (service
     # "adloom", user = the field name); an API root points a publisher at a proxy, a sandbox or a test stand-in
     meta_access_token: SecretStr | None = None

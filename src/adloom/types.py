@@ -472,6 +472,8 @@ class RunSummary(Model):
     render_errors: list[str] = Field(default_factory=list)
     allocation: dict[str, Any] = Field(default_factory=dict)   # feedback: each angle x segment's share and why
     brand_dir: str | None = None         # the brand folder read (logo, fonts, photos): a re-export renders from it
+    executor: str = "inprocess"          # where the units ran: inprocess | celery
+    tasks: dict[str, dict[str, int]] = Field(default_factory=dict)   # celery: per unit kind, task events counted
 
 
 SCHEMA_MODELS: dict[str, Any] = {

@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "check": ("check", "check", None),
     "serve": ("serve", "serve", None),
     "insights": ("insights", "insights", None),
+    "worker": ("worker", "worker", None),
+    "migrate": ("runs", "migrate", None),
     "brand": ("brand", "app", "Show, diff, extract and approve the brand object."),
     "concepts": ("concepts", "app", "List and inspect stored concepts."),
     "policy": ("policy", "app", "Test the rule packs and policies; evaluate against labelled copy."),
@@ -38,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "user": ("user", "app", "Desk users (argon2-hashed passwords)."),
     "token": ("token", "app", "Bearer tokens for the REST API (stored hashed)."),
     "feedback": ("feedback", "app", "Import performance exports (Meta, TikTok, Google)."),
+    "runs": ("runs", "app", "Runs as the queue sees them: status, units done, failures."),
 }
 
 

@@ -132,11 +132,15 @@ def run(
         help="Render generator per kind (image, video, brief_pdf, brief_md, background), e.g. "
              "image=openai-images:gpt-image-1, video=runway:gen4_turbo, brief_pdf=brief:letter, video=none. "
              "Keys and URLs come from the environment (docs/generators.md)."),
+    executor: str = typer.Option(None, "--executor", metavar="inprocess|celery",
+                                 help="Where the units run: this process (default, ADLOOM_EXECUTOR) or "
+                                      "`adloom worker` processes (needs adloom[scale] and a PostgreSQL store)."),
     project: Path = ProjectOpt,
 ) -> None:
     """Run the whole pipeline on a brand folder: report, concepts and bulk-upload files under out/."""
     generators = parse_generators(generator)       # a bad selection stops here, before anything is written
     settings = Settings()
+    scale_out = executor_choice(executor or settings.executor, settings)
     if not folder.exists():
         raise BrandInputError("brand folder not found", file=str(folder))
     chosen = parse_platforms(platforms)
@@ -161,13 +165,19 @@ def run(
     if render:      # the render stage and its generators (~0.35 s CPU of imports) load only when used
         from adloom.pipeline.render_step import render_step
         render_assets = functools.partial(render_step, generators=generators) if generators else render_step
+    out_root = out or (settings.output_root if scale_out else None) or settings.out_dir
+    the_executor = None
+    if scale_out:
+        from adloom.scale.executor import CeleryExecutor
+
+        the_executor = CeleryExecutor.from_settings(settings, spec, out_root, generators)
     begun: list[str] = []       # the run id, once the store has it
     try:
         with progress_for(console) as progress:
             result = asyncio.run(run_pipeline(
-                folder, factory=factory, writer=the_writer, campaign=campaign, out_root=out or settings.out_dir,
+                folder, factory=factory, writer=the_writer, campaign=campaign, out_root=out_root,
                 options=options, progress=progress, render_assets=render_assets,
-                on_start=lambda run_id, _out: begun.append(run_id)))
+                on_start=lambda run_id, _out: begun.append(run_id), executor=the_executor))
     except KeyboardInterrupt:       # Ctrl-C: the driver has marked the run; one line, the shell's exit code
         what = (f"run {begun[-1]} is marked interrupted; run the same command again to finish it (finished "
                 f"concepts and assets are kept)" if begun else "the run had not started; nothing to resume")
@@ -180,6 +190,18 @@ def run(
         err_console.print(f"error: {failed} of {result.summary.concepts} concepts failed (see the warnings and "
                           "the report); run the same command again to retry them", highlight=False)
         raise typer.Exit(ALL_FAILED_EXIT if every else SOME_FAILED_EXIT)
+
+
+def executor_choice(name: str, settings: Settings) -> bool:
+    """True for the celery executor, after refusing (one line, exit 2) what it cannot work with."""
+    choice = name.strip().lower()
+    if choice not in ("inprocess", "celery"):
+        raise ConfigError(f"unknown executor '{name}': choose inprocess or celery", field="--executor")
+    if choice == "celery":
+        from adloom.scale import require_scale
+
+        require_scale(settings.database_url)
+    return choice == "celery"
 
 
 def print_summary(result: RunResult) -> None:
@@ -210,6 +232,9 @@ def print_summary(result: RunResult) -> None:
         table.add_row("writer calls", f"{usage['calls']} ({usage.get('cache_hits', 0)} cached) · "
                       f"{usage.get('input_tokens', 0)}+{usage.get('output_tokens', 0)} tokens · "
                       f"${usage.get('cost', 0.0):.4f}")
+    for kind, counts in s.tasks.items():     # celery: the run's task events, per unit kind
+        table.add_row(f"{kind} tasks", f"{counts['done']}/{counts['units']} done · {counts['deliveries']} deliveries "
+                      f"({counts['redelivered']} redelivered, {counts['resent']} resent) · {counts['failed']} failed")
     table.add_row("time", ", ".join(f"{k} {v:.2f}s" for k, v in s.stage_seconds.items()))
     console.print(table)
     console.print(f"report: [bold]{result.outputs['report']}[/]")

@@ -67,6 +67,7 @@ class CallRecorder:
     factory: sessionmaker[Session]
     run_id: str | None = None
     prices: PriceTable | None = None
+    pending: list[WriterCallRow] | None = None     # set: rows are kept here for the caller's transaction
 
     def record(self, writer_id: str, task: Task[Any], key: str, *, latency_ms: float, cache_hit: bool = False,
                error: str | None = None, exchange: Any = None) -> None:
@@ -87,6 +88,9 @@ class CallRecorder:
                             cache_hit=int(cache_hit), input_tokens=tokens_in, output_tokens=tokens_out,
                             cost=cost or 0.0, latency_ms=round(latency_ms, 2), error=error,
                             created_at=datetime.now(UTC), request=request, response=response)
+        if self.pending is not None:    # a queued unit stores its call rows with its results, all or none
+            self.pending.append(row)
+            return
         _store(self.factory, row)
 
 
@@ -153,12 +157,13 @@ class CachedWriter(WriterLayer):
 def layered(writer: Writer, *, factory: sessionmaker[Session], run_id: str | None = None,
             prices: PriceTable | None = None, rpm: float | None = None, tpm: float | None = None,
             concurrency: int | None = None, retries: int = 4, base_delay: float = 0.5, max_delay: float = 30.0,
-            cache: bool = True) -> Writer:
+            cache: bool = True, recorder: CallRecorder | None = None) -> Writer:
     """The writer a run uses: cached, retried, rate-limited and recorded.
 
     ``retries`` counts attempts in all (1 = no retry). ``prices`` defaults to the shipped table.
     """
-    recorder = CallRecorder(factory, run_id, prices if prices is not None else PriceTable.load())
+    if recorder is None:
+        recorder = CallRecorder(factory, run_id, prices if prices is not None else PriceTable.load())
     wrapped: Writer = RecordingWriter(writer, recorder)
     if rpm or tpm or concurrency:
         wrapped = RateLimitedWriter(wrapped, rpm=rpm, tpm=tpm, concurrency=concurrency)

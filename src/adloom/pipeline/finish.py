@@ -7,13 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from adloom.audit import kinds
-from adloom.audit.lineage import lineage_of_each
-from adloom.feedback import report as feedback_report
 from adloom.governance.metrics import governance_metrics
-from adloom.pipeline import export
 from adloom.pipeline.calls import load_usage
 from adloom.pipeline.context import RenderFn, RunContext, RunResult
 from adloom.pipeline.events import asset_events, export_event
+from adloom.pipeline.executor import Executor, ExportJob
 from adloom.pipeline.fanout import Unit, fill_counts
 from adloom.store import concepts as concept_store
 from adloom.store.db import transaction
@@ -22,22 +20,22 @@ from adloom.types import Asset, BrandObject, Campaign, Concept, RunSummary, Verd
 __all__ = ["finished", "rendered"]
 
 
-async def rendered(ctx: RunContext, render_assets: RenderFn | None, concepts: list[Concept], brand: BrandObject,
-                   summary: RunSummary, out_dir: Path, brand_dir: Path) -> dict[str, list[Asset]]:
+async def rendered(ctx: RunContext, executor: Executor, render_assets: RenderFn | None, concepts: list[Concept],
+                   brand: BrandObject, summary: RunSummary, out_dir: Path, brand_dir: Path) -> dict[str, list[Asset]]:
     """Each concept's assets by concept id; none when rendering is off. Failures join the summary."""
     if not ctx.options.render or render_assets is None:
         return {}
     with ctx.timed("render"):
-        assets, summary.render_errors = await render_assets(concepts, brand, out_dir, brand_dir,
-                                                            ctx.options.platforms, ctx.progress)
+        assets, summary.render_errors = await executor.render(ctx, render_assets, concepts, brand, out_dir,
+                                                              brand_dir)
     summary.assets = [a for items in assets.values() for a in items]
     ctx.audit.append_many(asset_events(assets))
     return assets
 
 
-def finished(ctx: RunContext, summary: RunSummary, out_dir: Path, brand: BrandObject, campaign: Campaign,
-             units: list[Unit], concepts: list[Concept], verdicts: dict[str, list[Verdict]],
-             assets: dict[str, list[Asset]]) -> RunResult:
+async def finished(ctx: RunContext, executor: Executor, summary: RunSummary, out_dir: Path, brand: BrandObject,
+                   campaign: Campaign, units: list[Unit], concepts: list[Concept], verdicts: dict[str, list[Verdict]],
+                   assets: dict[str, list[Asset]]) -> RunResult:
     """The exports written, then the run recorded as done."""
     fill_counts(summary, concepts, units)
     summary.governance = governance_metrics(verdicts.values()).model_dump(exclude={"concepts", "verdicts"})
@@ -46,9 +44,8 @@ def finished(ctx: RunContext, summary: RunSummary, out_dir: Path, brand: BrandOb
     summary.stage_seconds = dict(ctx.stage_seconds)
     ctx.progress.stage("export")
     with ctx.timed("export"):
-        lineage = lineage_of_each(ctx.factory, [c.id for c in concepts])
-        outputs = export.exports(concepts, verdicts, brand, campaign, summary, out_dir, assets=assets,
-                                 lineage=lineage, sections=feedback_report.sections(summary))
+        outputs = await executor.exports(ctx, ExportJob(concepts, verdicts, brand, campaign, summary, out_dir,
+                                                        assets))
     summary.stage_seconds = dict(ctx.stage_seconds)
     summary.outputs = {k: str(v) for k, v in outputs.items()}
     summary.output_hashes = {k: sha256_file(v) for k, v in outputs.items()}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,7 @@ class RenderOutcome:
     errors: list[RenderFailure] = field(default_factory=list)
     findings: dict[str, list[Finding]] = field(default_factory=dict)    # asset id -> findings
     changed: list[str] = field(default_factory=list)    # earlier files changed on disk, so rendered again
+    keys: dict[str, str] = field(default_factory=dict)  # asset id -> what it was made from (the manifest's)
 
     def by_concept(self) -> dict[str, list[Asset]]:
         out: dict[str, list[Asset]] = {}
@@ -281,11 +282,16 @@ async def _with_background(job: _Job, background: Generator, sources: Path,
 async def assets(concepts: list[Concept], brand: BrandObject, out_dir: Path, *, placements: list[str],
                  generators: Mapping[str, Generator | str | None] | None = None, brand_dir: Path,
                  progress: Progress | None = None, concurrency: int = 2, timeout: float = 300.0,
-                 video_placements: tuple[Placement, ...] = VIDEO_PLACEMENTS) -> RenderOutcome:
+                 video_placements: tuple[Placement, ...] = VIDEO_PLACEMENTS,
+                 only: Collection[str] | None = None) -> RenderOutcome:
     """Render every asset of the approved concepts into ``out_dir / "assets"`` (``out_dir`` is the run
     folder; asset paths are stored relative to it). ``generators`` maps ``image``, ``video``,
     ``brief_pdf``, ``brief_md`` and optionally ``background`` to a generator or its selection string;
-    a key set to None skips that kind."""
+    a key set to None skips that kind.
+
+    ``only``: render just these concepts' files, planned among all of ``concepts`` (which concept opens an
+    angle's animatic, which template an image gets), as one of several workers does; their journal and
+    manifest are kept apart (``assets/_units/``) and the caller merges the outcomes (``write_manifest``)."""
     outcome = RenderOutcome()
     for pid in (p for p in placements if p not in PLACEMENTS):
         outcome.errors.append(RenderFailure("-", pid, "image", f"unknown placement '{pid}' "
@@ -298,8 +304,14 @@ async def assets(concepts: list[Concept], brand: BrandObject, out_dir: Path, *, 
     platforms = {PLACEMENTS[p].platform for p in known}     # animatics only for the platforms asked for
     jobs, planned_failures = _plan(approved, brand, assets_dir, brand_dir, known, gens,
                                    tuple(pl for pl in video_placements if pl.platform in platforms))
+    journal_dir = assets_dir
+    if only is not None:
+        jobs = [j for j in jobs if j.concept.id in only]
+        planned_failures = [f for f in planned_failures if f.concept_id in only]
+        journal_dir = assets_dir / "_units" / "-".join(sorted(only))[:64]
+        journal_dir.mkdir(parents=True, exist_ok=True)
     outcome.errors += planned_failures
-    batch = _Batch(outcome, out_dir, RenderJournal(assets_dir), {c.id: concept_digest(c) for c in approved},
+    batch = _Batch(outcome, out_dir, RenderJournal(journal_dir), {c.id: concept_digest(c) for c in approved},
                    gens.get("background"), asyncio.Semaphore(max(1, concurrency)), timeout, progress, len(jobs))
     try:
         await asyncio.gather(*(batch.render(job) for job in jobs))
@@ -307,7 +319,8 @@ async def assets(concepts: list[Concept], brand: BrandObject, out_dir: Path, *, 
         batch.journal.close(completed=False)
     outcome.assets.sort(key=lambda a: a.path)
     outcome.changed = sorted(set(batch.journal.changed))
-    _write_manifest(assets_dir / MANIFEST, outcome, batch.keys)
+    outcome.keys = dict(batch.keys)
+    write_manifest(journal_dir / MANIFEST, outcome, batch.keys)
     batch.journal.close(completed=True)
     return outcome
 
@@ -387,7 +400,7 @@ def _failure(job: _Job, exc: BaseException, prefix: str = "") -> RenderFailure:
     return RenderFailure(job.concept.id, job.slot, job.kind, prefix + message, type(exc).__name__, retryable)
 
 
-def _write_manifest(path: Path, outcome: RenderOutcome, keys: Mapping[str, str]) -> None:
+def write_manifest(path: Path, outcome: RenderOutcome, keys: Mapping[str, str]) -> None:
     """Every file with its hash, plus failures and findings, next to the files themselves; ``keys`` (what
     each file was made from) let a rerun into this folder reuse them."""
     data = {

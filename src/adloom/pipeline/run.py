@@ -23,33 +23,36 @@ from adloom.pipeline import angles as angles_stage
 from adloom.pipeline import dedupe, ingest
 from adloom.pipeline.brand import RunBrand, brand_for_run
 from adloom.pipeline.context import NoProgress, Progress, RenderFn, RunContext, RunOptions, RunResult
+from adloom.pipeline.executor import Executor, InProcess
 from adloom.pipeline.finish import finished, rendered
-from adloom.pipeline.governed import governed_concepts, judge_for
+from adloom.pipeline.governed import judge_for
 from adloom.pipeline.handoff import handed_to_review
 from adloom.pipeline.start import fingerprint, pattern_library, reused_result, run_start
 from adloom.types import Campaign, IngestWarning, RunSummary
 from adloom.writers.base import Writer
 
-__all__ = ["NoProgress", "Progress", "RenderFn", "RunOptions", "RunResult", "run"]
+__all__ = ["Executor", "NoProgress", "Progress", "RenderFn", "RunOptions", "RunResult", "run"]
 
 
 async def run(folder: Path, *, factory: sessionmaker[Session], writer: Writer, campaign: Campaign,
               out_root: Path, options: RunOptions | None = None, progress: Progress | None = None,
               render_assets: RenderFn | None = None,
-              on_start: Callable[[str, Path], None] | None = None) -> RunResult:
+              on_start: Callable[[str, Path], None] | None = None,
+              executor: Executor | None = None) -> RunResult:
     """``on_start`` hears the run id and its output folder once the run is recorded (a resumed run keeps both).
+    ``executor``: where the units of work run (default: this process; ``adloom.scale`` sends them to workers).
 
     Cancelled (Ctrl-C) or interrupted, the run is marked ``interrupted`` and the cancellation goes on; the
     next run of the same inputs resumes it under the same id, keeping every finished concept and asset."""
     ctx = RunContext.create(factory, writer, options or RunOptions(), progress or NoProgress(), on_start)
     try:
-        return await _stages(ctx, folder, campaign, out_root, render_assets)
+        return await _stages(ctx, executor or InProcess(), folder, campaign, out_root, render_assets)
     except (asyncio.CancelledError, KeyboardInterrupt):
         ctx.mark_interrupted()
         raise
 
 
-async def _stages(ctx: RunContext, folder: Path, campaign: Campaign, out_root: Path,
+async def _stages(ctx: RunContext, executor: Executor, folder: Path, campaign: Campaign, out_root: Path,
                   render_assets: RenderFn | None) -> RunResult:
     options = ctx.options
     ctx.progress.stage("ingest")
@@ -78,13 +81,13 @@ async def _stages(ctx: RunContext, folder: Path, campaign: Campaign, out_root: P
     with ctx.timed("governance"):
         judge = judge_for(brand, campaign, options, packs)
     with ctx.timed("concepts"):
-        units = await governed_concepts(ctx, brand, campaign, chosen, plan, judge)
+        units = await executor.concepts(ctx, brand, campaign, chosen, plan, judge)
     with ctx.timed("dedupe"):      # governance judges what ships: a concept dedupe changed is judged again
         kept = await dedupe.deduped([u.concept for u in units], judge)
     summary.suppressed_duplicates = kept.suppressed
     concepts, verdicts = await handed_to_review(ctx, kept, brand, campaign)
-    assets = await rendered(ctx, render_assets, concepts, brand, summary, start.out_dir, folder)
-    return finished(ctx, summary, start.out_dir, brand, campaign, units, concepts, verdicts, assets)
+    assets = await rendered(ctx, executor, render_assets, concepts, brand, summary, start.out_dir, folder)
+    return await finished(ctx, executor, summary, start.out_dir, brand, campaign, units, concepts, verdicts, assets)
 
 
 def _summary(ctx: RunContext, read: RunBrand, campaign: Campaign, *, flagged: list[str], documents: int,

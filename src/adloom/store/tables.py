@@ -312,4 +312,24 @@ class RuleCandidateRow(Base):
     payload: Mapped[dict[str, Any]]                           # rule, cases, pack file written, recheck
 
 
+class RunUnitRow(Base):
+    """One unit of work of a run as the queue sees it (``adloom.scale``): a concept unit (angle x segment),
+    a render unit (one concept's files) or the export. ``key`` is its content key, the Celery task id."""
+
+    __tablename__ = "run_units"
+    run_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)      # concept | render | export
+    unit: Mapped[str] = mapped_column(String(200), primary_key=True)     # "angle/segment", a concept id, "export"
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16))       # waiting | queued | running | done | failed
+    deliveries: Mapped[int] = mapped_column(Integer, default=0)   # times a worker started it
+    sends: Mapped[int] = mapped_column(Integer, default=0)        # times the driver published it
+    worker: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(Text)
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
 Index("ix_review_items_state_risk", ReviewItemRow.state, ReviewItemRow.risk, ReviewItemRow.concept_id)

@@ -1,0 +1,167 @@
+"""The celery executor with real processes: `adloom worker` subprocesses, Redis as the broker, a private
+PostgreSQL database as the store. The in-process run of the example brand is the reference."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from adloom.store.db import make_engine
+from tests.conftest import EXAMPLE_BRAND
+from tests.scale.celery_env import ADLOOM, REDIS_URL, Cluster, cluster_in
+
+RUN = ["run", str(EXAMPLE_BRAND), "--no-render"]
+
+
+@pytest.fixture
+def cluster(db_url: str, tmp_path: Path) -> Iterator[Cluster]:
+    """``db_url`` only so the PostgreSQL pass selects these tests (tests/conftest.py); the store the workers
+    share is a database of its own."""
+    with cluster_in(tmp_path) as scene:
+        yield scene
+
+
+def _ok(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 0, f"exit {done.returncode}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    return done.stdout
+
+
+def _run_id(stdout: str) -> str:
+    return next(line.split("run ")[-1].split()[0] for line in stdout.splitlines() if "· run " in line)
+
+
+def _in_process_ids(tmp_path: Path) -> list[tuple[int, str]]:
+    """The reference: the same command in-process, on a SQLite store of its own."""
+    project = tmp_path / "inprocess"
+    project.mkdir()
+    env_run = subprocess.run([ADLOOM, *RUN, "--project", str(project), "--out", str(project / "out")],
+                             cwd=project, text=True, capture_output=True, timeout=600,
+                             env={k: v for k, v in os.environ.items() if not k.startswith("ADLOOM_")})
+    _ok(env_run)
+
+
+    engine = make_engine(f"sqlite:///{project / '.adloom' / 'adloom.db'}")
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT position, concept_id FROM run_concepts ORDER BY position")).all()
+    engine.dispose()
+    return [(int(p), str(c)) for p, c in rows]
+
+
+def test_celery_run_gives_the_in_process_concepts(cluster: Cluster, tmp_path: Path) -> None:
+    """Done when: `adloom worker` + `--executor celery` store the same concepts, by content key and in the
+    same order, as the in-process run; every unit ran once; the audit chain verifies; `runs status` agrees."""
+    cluster.start_worker("--concurrency", "2")
+    project = cluster.root / "project"
+    project.mkdir()
+    stdout = _ok(cluster.adloom(*RUN, "--executor", "celery", "--project", str(project)))
+    run_id = _run_id(stdout)
+
+    celery_ids = [(int(p), str(c)) for p, c in cluster.rows(
+        "SELECT position, concept_id FROM run_concepts WHERE run_id = :r ORDER BY position", r=run_id)]
+    assert len(celery_ids) == 15
+    assert celery_ids == _in_process_ids(tmp_path)
+
+    units = cluster.rows("SELECT kind, status, deliveries, sends FROM run_units WHERE run_id = :r", r=run_id)
+    assert sorted({(k, s) for k, s, _, _ in units}) == [("concept", "done"), ("export", "done")]
+    assert all(d == 1 and n == 1 for _, _, d, n in units), units
+    assert "concept tasks" in stdout and "15/15 done" in stdout
+    # the files are in the shared output root, where the report says they are
+    assert (cluster.out / "restwave" / run_id / "report.html").is_file()
+    assert (cluster.out / "restwave" / run_id / "exports" / "meta_bulk.csv").is_file()
+
+    status = json.loads(_ok(cluster.adloom("runs", "status", run_id, "--json", "--project", str(project))))
+    assert status["status"] == "done" and status["executor"] == "celery"
+    assert status["units"]["concept"]["done"] == status["units"]["concept"]["total"] == 15
+    assert status["failures"] == []
+    lines = _ok(cluster.adloom("runs", "status", run_id, "--project", str(project)))
+    assert "concept  15/15 done" in lines
+
+    verify = cluster.adloom("audit", "verify", "--project", str(project))
+    assert verify.returncode == 0 and "audit chain OK" in verify.stdout, verify.stdout + verify.stderr
+
+    # worker logs: JSON lines, and the units' own lines name the run and the unit
+    records = cluster.log_records(0)
+    done = [r for r in records if r.get("message") == "unit done" and r.get("kind") == "concept"]
+    assert len(done) == 15 and {r["run_id"] for r in done} == {run_id}
+    assert {r["unit"] for r in done} == {u for (u,) in cluster.rows(
+        "SELECT unit FROM run_units WHERE run_id = :r AND kind = 'concept'", r=run_id)}
+
+
+def test_a_redelivered_unit_writes_nothing_twice(cluster: Cluster) -> None:
+    """A unit's message delivered again after the unit finished (what acks_late does when a worker dies
+    between its commit and its ack): counted as a delivery, and not one concept, verdict, call row or audit
+    event more. The message is the driver's own, copied off the queue before a worker took it."""
+    import redis
+
+    broker = redis.Redis.from_url(REDIS_URL)
+    project = cluster.root / "project"
+    project.mkdir()
+    driver = subprocess.Popen([ADLOOM, *RUN, "--angles", "1", "--executor", "celery", "--project", str(project)],
+                              env=cluster.env(), cwd=cluster.root, text=True, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not broker.llen("adloom.concepts"):          # no worker yet: the first unit waits in the queue
+        assert driver.poll() is None and time.monotonic() < deadline, driver.communicate()
+        time.sleep(0.2)
+    message = broker.lindex("adloom.concepts", 0)
+    assert message is not None
+    cluster.start_worker("--concurrency", "1")
+    stdout, stderr = driver.communicate(timeout=300)
+    _ok(subprocess.CompletedProcess(driver.args, driver.returncode, stdout, stderr))
+    run_id = _run_id(stdout)
+    counts_sql = ("SELECT (SELECT count(*) FROM concepts), (SELECT count(*) FROM verdicts), "
+                  "(SELECT count(*) FROM writer_calls), (SELECT count(*) FROM audit_events)")
+    before = cluster.rows(counts_sql)[0]
+    task_id = json.loads(message)["headers"]["id"]
+    (unit,) = cluster.rows("SELECT unit FROM run_units WHERE run_id = :r AND key = :k", r=run_id, k=task_id)[0]
+
+    broker.lpush("adloom.concepts", message)            # the same message, delivered again
+    deadline = time.monotonic() + 60
+    while cluster.rows("SELECT deliveries FROM run_units WHERE run_id = :r AND unit = :u", r=run_id, u=unit)[0][0] < 2:
+        assert time.monotonic() < deadline, "the unit was not delivered again"
+        time.sleep(0.2)
+    time.sleep(1.0)      # anything the second delivery were going to write would be written by now
+    assert cluster.rows(counts_sql)[0] == before
+    assert any(r.get("message") == "already finished by an earlier delivery" and r.get("unit") == unit
+               for r in cluster.log_records(0))
+
+
+def test_render_runs_as_tasks(cluster: Cluster) -> None:
+    """Rendering spread over tasks, one per approved concept, into the shared output root; the run's manifest
+    merges them, the files open, and a worker did not need the brand folder (it was published to the run)."""
+    cluster.start_worker("--concurrency", "2")
+    project = cluster.root / "project"
+    project.mkdir()
+    brand = cluster.root / "brand"
+    shutil.copytree(EXAMPLE_BRAND, brand)
+    stdout = _ok(cluster.adloom("run", str(brand), "--angles", "1", "--platforms", "google", "--executor", "celery",
+                                "--generator", "brief_pdf=none", "--project", str(project)))
+    run_id = _run_id(stdout)
+    run_dir = cluster.out / "restwave" / run_id
+    approved = cluster.rows("SELECT count(*) FROM concepts WHERE status = 'approved'")[0][0]
+    render_units = cluster.rows("SELECT status, deliveries FROM run_units WHERE run_id = :r AND kind = 'render'",
+                                r=run_id)
+    assert approved > 0 and len(render_units) == approved and all(u == ("done", 1) for u in render_units)
+    manifest = json.loads((run_dir / "assets" / "manifest.json").read_text())
+    assert manifest["assets"] and not manifest["errors"]
+    from PIL import Image
+
+    for asset in manifest["assets"]:
+        path = run_dir / asset["path"]
+        assert path.is_file(), asset["path"]
+        if path.suffix == ".png":
+            with Image.open(path) as image:
+                assert image.size == (asset["width"], asset["height"])
+    assert (run_dir / "_brand" / "brand.yaml").is_file() or (run_dir / "_brand" / "onboarding.yaml").is_file()
+    # the rows the exports wrote name files the workers made
+    verify = cluster.adloom("audit", "verify", "--project", str(project))
+    assert verify.returncode == 0 and "audit chain OK" in verify.stdout, verify.stdout + verify.stderr
