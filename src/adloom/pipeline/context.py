@@ -14,7 +14,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +29,9 @@ from adloom.store.db import transaction
 from adloom.types import Asset, BrandObject, Concept, RunSummary, Verdict
 from adloom.writers.base import Writer
 from adloom.writers.pricing import PriceTable
+
+if TYPE_CHECKING:
+    from adloom.writers.shared_budget import SharedBudget
 
 __all__ = ["NoProgress", "Progress", "RenderFn", "RunContext", "RunOptions", "RunResult"]
 
@@ -67,6 +70,7 @@ class RunOptions:
     writer_retries: int = 4
     writer_rpm: float | None = None
     writer_tpm: float | None = None
+    writer_budget: SharedBudget | None = None   # RPM/TPM shared by every worker through Redis (wins over the above)
     prices: PriceTable | None = None
     verify_writer: Writer | None = None    # second opinion on approved concepts
     audit_redact: bool = True
@@ -125,7 +129,7 @@ class RunContext:
         o = self.options
         return layered(self.base_writer, factory=self.factory, run_id=self.run_id, prices=o.prices,
                        rpm=o.writer_rpm, tpm=o.writer_tpm, retries=o.writer_retries,
-                       cache=not self.base_writer.offline)
+                       cache=not self.base_writer.offline, budget=o.writer_budget)
 
     def resume_as(self, run_id: str) -> None:
         """Finish an interrupted run under its own id: the writer's call records follow."""

@@ -15,7 +15,7 @@ import importlib
 import json
 import re
 from abc import abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -33,7 +33,7 @@ from adloom.writers.prompts import compile_template, render
 from adloom.writers.retry import parse_retry_after, retry_after_of  # re-exported: the error's wait
 from adloom.writers.tasks import AngleList, BrandTask
 
-__all__ = ["Completion", "Exchange", "ModelWriter", "SchemaMode", "capture", "content_problems",
+__all__ = ["REASK_GATE", "Completion", "Exchange", "ModelWriter", "SchemaMode", "capture", "content_problems",
            "current_exchange", "extract_json", "http_error", "output_schema", "parse_output",
            "parse_retry_after", "rate_limited", "retry_after_of"]
 
@@ -90,6 +90,13 @@ _CURRENT: ContextVar[Exchange | None] = ContextVar("adloom_writer_exchange", def
 
 def current_exchange() -> Exchange | None:
     return _CURRENT.get()
+
+
+# Awaited before each re-ask (a second request inside one writer call), so a rate limit wrapped around the
+# writer (``writers.shared_budget``) also counts the requests a call makes after its first; given the
+# conversation so far.
+ReaskGate = Callable[[list[Message]], Awaitable[None]]
+REASK_GATE: ContextVar[ReaskGate | None] = ContextVar("adloom_reask_gate", default=None)
 
 
 @contextmanager
@@ -322,7 +329,10 @@ class ModelWriter(Writer):
                                    {"role": "user", "content": prompt.user}]
         exchange.messages = messages
         problem = ""
-        for _ in range(self.max_reasks + 1):
+        for attempt in range(self.max_reasks + 1):
+            gate = REASK_GATE.get() if attempt else None
+            if gate is not None:
+                await gate(messages)
             completion = await self.complete(messages, output_type)
             exchange.add(completion)
             try:
