@@ -165,3 +165,20 @@ def test_render_runs_as_tasks(cluster: Cluster) -> None:
     # the rows the exports wrote name files the workers made
     verify = cluster.adloom("audit", "verify", "--project", str(project))
     assert verify.returncode == 0 and "audit chain OK" in verify.stdout, verify.stdout + verify.stderr
+
+
+def test_a_run_started_from_the_api_uses_the_configured_executor(cluster: Cluster,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The API's background run (api/runner.py) with ADLOOM_EXECUTOR=celery: its units go to the workers."""
+    from adloom.api.runner import _run
+
+    cluster.start_worker("--concurrency", "1")
+    project = cluster.root / "project"
+    project.mkdir()
+    for name, value in cluster.env(ADLOOM_EXECUTOR="celery").items():
+        if name.startswith("ADLOOM_"):
+            monkeypatch.setenv(name, value)
+    summary = _run(cluster.db_url, str(EXAMPLE_BRAND), str(project), str(cluster.out), ["meta"], 1, 2, False, False)
+    assert summary["concepts"] == 3
+    units = cluster.rows("SELECT kind, status, deliveries FROM run_units WHERE run_id = :r", r=summary["run_id"])
+    assert sorted(units) == [("concept", "done", 1)] * 3 + [("export", "done", 1)]

@@ -2,7 +2,8 @@
 
 A process, not a thread: a run is CPU-bound between model calls and its policy engine may only be used on
 the thread that built it (a shared default bundle would be crossed between threads), and a separate process
-keeps the desk answering while it works.
+keeps the desk answering while it works. With ``ADLOOM_EXECUTOR=celery`` that process is only the driver: the
+units go to ``adloom worker`` processes, as for ``adloom run --executor celery``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ def _run(url: str, folder: str, project: str, out_root: str, platforms: list[Pla
     project_dir = Path(project)
     campaign = load_campaign(Path(folder), None, platforms)
     writer = get_writer(settings.writer, **settings.writer_options(settings.writer))
+    executor = None
+    if settings.executor.strip().lower() == "celery":     # the server's store is the one the workers share
+        from adloom.scale import require_scale
+        from adloom.scale.executor import CeleryExecutor
+
+        require_scale(url)
+        executor = CeleryExecutor.from_settings(settings, settings.writer, Path(out_root))
     options = RunOptions(platforms=platforms, n_angles=angles, hooks_per_concept=hooks, render=render, force=force,
                          max_attempts=settings.max_attempts, concurrency=settings.concurrency,
                          audit_redact=settings.audit_redact, project_dir=project_dir,
@@ -40,7 +48,7 @@ def _run(url: str, folder: str, project: str, out_root: str, platforms: list[Pla
                          cache_dir=project_dir / ".adloom" / "cache" / "embeddings")
     result = asyncio.run(run(Path(folder), factory=open_store(url), writer=writer, campaign=campaign,
                              out_root=Path(out_root), options=options,
-                             render_assets=render_step if render else None))
+                             render_assets=render_step if render else None, executor=executor))
     return result.summary.model_dump(mode="json", include={"run_id", "concepts", "by_status", "outputs",
                                                            "reused_run"})
 
