@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from adloom.store.db import make_engine
 from tests.conftest import EXAMPLE_BRAND
-from tests.scale.celery_env import ADLOOM, REDIS_URL, Cluster, cluster_in
+from tests.scale.celery_env import ADLOOM, ADMIN_URL, REDIS_URL, Cluster, cluster_in, postgres_pass_only
 
 RUN = ["run", str(EXAMPLE_BRAND), "--no-render"]
 
@@ -182,3 +182,25 @@ def test_a_run_started_from_the_api_uses_the_configured_executor(cluster: Cluste
     assert summary["concepts"] == 3
     units = cluster.rows("SELECT kind, status, deliveries FROM run_units WHERE run_id = :r", r=summary["run_id"])
     assert sorted(units) == [("concept", "done", 1)] * 3 + [("export", "done", 1)]
+
+
+def test_a_worker_refuses_a_store_whose_schema_is_behind(db_url: str, tmp_path: Path) -> None:
+    """Migrations first: a worker on an unmigrated store says so in one line (exit 2) and takes no unit."""
+    postgres_pass_only()
+    admin = make_engine(ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
+    name = f"h_scale_exec_empty_{os.getpid()}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ADLOOM_")}
+        done = subprocess.run([ADLOOM, "worker"], env={**env, "ADLOOM_DATABASE_URL": url,
+                                                       "ADLOOM_BROKER_URL": REDIS_URL},
+                              cwd=tmp_path, text=True, capture_output=True, timeout=120)
+        assert done.returncode == 2, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1 and "adloom migrate" in done.stderr
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
