@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,14 +39,16 @@ def template_order(angle_id: str, seed: str, attempt: int, per_concept: int,
     regenerated draft leads with templates the previous attempt did not use. ``preferred`` (winning hook
     structures from imported performance, best first) go to the front before the rotation. One
     whole-line template comes for every two composed ones whose tail is in one of the brand's voice
-    ``registers``; each ``brand`` draws on its own half of the whole lines, so two brands sound alike
-    less often (the library is shared; a brand's half is fixed by its name, not by the run).
+    ``registers``; each ``brand`` (a seed from the brand's own content) draws on its own third of the whole
+    lines and its own quarter of the composed ones, so two brands sound alike less often (the library is
+    shared; a brand's share is fixed by hashes of its seed and the template ids, not by the run or by list
+    order).
     """
     order_rng = random.Random(seed)
     every = templates_for(angle_id)
     whole = [t for t in every if not t.register]
     if brand and whole and whole[0].angle != GENERIC:
-        half = random.Random(f"{brand}:{angle_id}").sample(whole, k=(len(whole) + 1) // 2)
+        half = [t for t in whole if _brand_hash(brand, t) % 3 == 0 or t.id in preferred]
         covered = {frozenset(slots_of(t.text)) for t in half}
         kept = []
         for t in whole:       # a thin segment may only have desires or quotes: each slot mix keeps a line
@@ -55,6 +58,9 @@ def template_order(angle_id: str, seed: str, attempt: int, per_concept: int,
                 covered.add(slots)
         whole = kept
     composed = [t for t in every if t.register in registers]
+    if brand:      # a winning structure stays available even outside the brand's share
+        share = brand_share(composed, brand)
+        composed = [t for t in composed if t in share or t.id in preferred]
     order_rng.shuffle(whole)
     order_rng.shuffle(composed)
     own = [t for trio in zip_longest(whole, composed[0::2], composed[1::2]) for t in trio if t is not None]
@@ -69,6 +75,27 @@ def template_order(angle_id: str, seed: str, attempt: int, per_concept: int,
     return own, reserve
 
 
+def brand_share(composed: list[HookTemplate], brand: str, shares: int = 4) -> list[HookTemplate]:
+    """The brand's own quarter of each lead's tails, fixed by a hash of the brand seed and the template id
+    (deterministic, independent of list order): two unrelated brands share a lead + tail structure about
+    one time in sixteen. Every lead keeps at least two tails, so a thin register set still has room."""
+    kept: list[HookTemplate] = []
+    by_family: dict[str, list[HookTemplate]] = {}
+    for t in composed:
+        by_family.setdefault(t.family, []).append(t)
+    for family in by_family.values():
+        own = [t for t in family if _brand_hash(brand, t) % shares == 0]
+        if len(own) < 2:      # top up in the same hash order, so the choice stays the brand's own
+            rest = sorted((t for t in family if t not in own), key=lambda t: _brand_hash(brand, t))
+            own += rest[:2 - len(own)]
+        kept += own
+    return kept
+
+
+def _brand_hash(brand: str, template: HookTemplate) -> int:
+    return int(hashlib.sha1(f"{brand}:{template.id}".encode()).hexdigest()[:8], 16)
+
+
 def slots_of(text: str) -> list[str]:
     return [field for _, field, _, _ in Formatter().parse(text) if field]
 
@@ -76,18 +103,23 @@ def slots_of(text: str) -> list[str]:
 def write_hooks(material: Material, angle: Angle, framework: str, *, seed: str, attempt: int,
                 count: int, max_words: int, avoid: Sequence[str] = (), preferred: Sequence[str] = ()) -> list[Hook]:
     """``avoid``: hooks other concepts already use; a near-duplicate of one is a rewording, not a concept."""
-    own, reserve = template_order(angle.id, seed, attempt, count, preferred, material.registers, material.brand)
-    filler = _Filler(material, random.Random(f"{seed}:{attempt}"), max_words)
+    own, reserve = template_order(angle.id, seed, attempt, count, preferred, material.registers,
+                                   material.brand_seed or material.brand)
+    filler = _Filler(material, random.Random(f"{seed}:{attempt}"), max_words,
+                     offset=ANGLE_IDS.index(angle.id) if angle.id in ANGLE_IDS else 0)
     hooks: list[Hook] = []
     families: set[str] = set()
     tails: set[str] = set()
     heard = used_structures(avoid)     # structures earlier concepts of the run already used
     # the reserve only holds templates built on the segment's words: "Say hello to {product}" fits any brand
-    reserve = _reserve_share([t for t in reserve if set(slots_of(t.text)) & SEGMENT_SLOTS], angle.id)
+    reserve = _reserve_share([t for t in reserve if set(slots_of(t.text)) & SEGMENT_SLOTS], angle.id,
+                             material.brand_seed or material.brand)
     if material.deadline_offers:     # a real deadline is the honest reason to act: say it before soft urgency
         own.sort(key=lambda t: "offer" not in slots_of(t.text))
-    if material.answers:     # an objection hook quotes a doubt the brand answers, so its copy can answer it
-        own = [t for t in own if t.angle != "objection" or set(slots_of(t.text)) & {"objection", "question"}]
+    if material.answers:     # an objection hook quotes a doubt the brand answers, or invites the segment's
+        # doubts in general; either way its copy answers with the brand's own answer straight after the hook
+        own = [t for t in own if t.angle != "objection"
+               or set(slots_of(t.text)) & {"objection", "question"} or set(slots_of(t.text)) == {"segment"}]
     # phrases earlier concepts of the run spoke: a second concept on the same phrase reads as a rewording
     filler.elsewhere = {p.lower() for p in material.phrases() if any(p.lower() in a.lower() for a in avoid)}
     # angle templates in structures not yet heard, on phrases nobody has spoken yet first; then phrases
@@ -122,13 +154,22 @@ def _tail(template: HookTemplate) -> str:
     return template.text[template.text.rfind("}") + 1:].strip(" ?.,:!\"").lower()
 
 
-def _reserve_share(reserve: list[HookTemplate], angle_id: str, shares: int = 5) -> list[HookTemplate]:
+def _reserve_share(reserve: list[HookTemplate], angle_id: str, brand: str = "", shares: int = 3) -> list[HookTemplate]:
     """Angles run side by side and never see each other's hooks, so each draws on its own share of the
-    generic reserve (five shares, as a run has five angles by default): they never fall back on one line."""
-    if angle_id not in ANGLE_IDS:
-        return reserve
-    index = ANGLE_IDS.index(angle_id) % shares
-    return [t for t in reserve if sorted(r.id for r in reserve).index(t.id) % shares == index]
+    generic reserve, fixed by a hash of the brand seed, the angle and the template id: two angles, or two
+    brands, rarely fall back on one line (a split by list position gave two of the default five angles the
+    same share). Each mix of segment slots keeps a line, so a thin segment still has a fallback."""
+    def rank(t: HookTemplate) -> int:
+        return int(hashlib.sha1(f"{brand}:{angle_id}:{t.id}".encode()).hexdigest()[:8], 16)
+    ranked = sorted(reserve, key=rank)
+    own = [t for t in ranked if rank(t) % shares == 0] or ranked[:2]
+    covered = {frozenset(slots_of(t.text)) & SEGMENT_SLOTS for t in own}
+    for t in ranked:      # every mix of segment words keeps a line: a segment may have desires but few pains
+        slots = frozenset(slots_of(t.text)) & SEGMENT_SLOTS
+        if slots not in covered:
+            own.append(t)
+            covered.add(slots)
+    return own
 
 
 @dataclass
@@ -142,6 +183,9 @@ class _Filler:
     spoken: set[str] = field(default_factory=set)
     elsewhere: set[str] = field(default_factory=set)       # lower-cased phrases other concepts spoke
     semantic: SemanticRepeats = field(default_factory=SemanticRepeats)
+    # angles run side by side and never see each other's hooks: each starts its segment phrases at its own
+    # place in the list, so two angles rarely open on the same phrase (a near-duplicate to the viewer)
+    offset: int = 0
 
     def fill(self, pattern: str, taken: list[str], *, fresh_only: bool) -> str | None:
         """The first filling of ``pattern`` that fits the word limit, passes the guard and is new.
@@ -151,7 +195,8 @@ class _Filler:
         if any(not values for values in options.values()):
             return None
         for slot, values in options.items():
-            self.cursor.setdefault(slot, self.rng.randrange(len(values)))
+            start = self.offset if slot in SEGMENT_SLOTS else self.rng.randrange(len(values))
+            self.cursor.setdefault(slot, start % len(values))
         for step in range(max((len(v) for v in options.values()), default=1)):
             picks = {slot: (self.cursor[slot] + step) % len(values) for slot, values in options.items()}
             filled = {slot: options[slot][i] for slot, i in picks.items()}

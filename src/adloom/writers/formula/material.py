@@ -67,6 +67,7 @@ class Material:
     voice_dont: tuple[str, ...]
     avoid: tuple[str, ...]
     registers: tuple[str, ...] = (DEFAULT_REGISTER,)   # the brand's voice registers: which hook tails fit it
+    brand_seed: str = ""           # from the brand's own content: which share of the shared hook library it draws on
 
     def phrases(self) -> tuple[str, ...]:
         """The segment's own phrases, the ones a reader notices when repeated."""
@@ -133,8 +134,16 @@ def build_material(task: ConceptTask, guard: Guard) -> Material:
         voice_do=tuple(brand.voice.do),
         voice_dont=tuple(brand.voice.dont),
         registers=voice_registers(brand.voice.descriptors),
+        brand_seed=brand_seed(brand.name, [p.name for p in brand.products], brand.voice.descriptors),
         avoid=tuple(dict.fromkeys([*brand.avoid, *task.constraints.forbidden_terms])),
     )
+
+
+def brand_seed(name: str, products: Iterable[str], descriptors: Iterable[str]) -> str:
+    """What the brand is, not what was mined this time: its name, its products and its stated voice. Two
+    unrelated brands get unrelated seeds; a new brand version with more evidence keeps its seed."""
+    return "|".join([name.strip().lower(), *sorted(p.strip().lower() for p in products),
+                     *sorted(d.strip().lower() for d in descriptors)])
 
 
 def voice_registers(descriptors: Iterable[str]) -> tuple[str, ...]:

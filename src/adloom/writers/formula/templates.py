@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adloom.writers.formula.composed import composed_rows
+from adloom.writers.formula.composed import composed_rows, digest
 
 ANGLE_IDS: tuple[str, ...] = ("pain-first", "social-proof", "curiosity", "aspirational", "contrarian",
                               "authority", "comparison", "identity", "urgency", "objection")
@@ -387,10 +387,11 @@ _ROWS: dict[str, list[tuple[str, str, str, str]]] = {
 
 
 HOOK_TEMPLATES: tuple[HookTemplate, ...] = (
-    *(HookTemplate(id=f"{angle}-{n:02d}", angle=angle, text=text, caption=caption, visual=visual,
-                   trigger=trigger, family=f"{angle}-{n:02d}")
+    # ids from the line's own text, never its place in the list: reordering changes no id or content key
+    *(HookTemplate(id=f"{angle}-{digest(text, 6)}", angle=angle, text=text, caption=caption, visual=visual,
+                   trigger=trigger, family=f"{angle}-{digest(text, 6)}")
       for angle, rows in _ROWS.items()
-      for n, (text, caption, visual, trigger) in enumerate(rows, 1)),
+      for text, caption, visual, trigger in rows),
     *(HookTemplate(id=tid, angle=tid[: tid.rindex("-c")], text=text, caption=caption, visual=visual,
                    trigger=trigger, family=family, register=register)
       for tid, family, register, text, caption, visual, trigger in composed_rows()),
