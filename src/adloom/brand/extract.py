@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from adloom.brand import prose, segments
+from adloom.brand import meaning, prose, segments
 from adloom.brand.mining import is_staff
 from adloom.brand.spans import Span, spans
 from adloom.brand.text import content_stems, instruction_like
@@ -53,6 +53,7 @@ def extract(documents: list[Document], *, brand_names: set[str], embedder: Embed
     calls = [d for d in documents if d.kind == "transcript" and not d.flags]
     found: list[tuple[prose.Found, bool]] = []       # (item, said by a customer)
     brand_spans: list[Span] = []
+    headings: list[Span] = []
     guidance: list[Span] = []
     for doc in brand_docs:
         doc_spans = [s for s in spans(doc) if not instruction_like(s.text)]
@@ -66,6 +67,7 @@ def extract(documents: list[Document], *, brand_names: set[str], embedder: Embed
         found += [(f, False) for f in prose.heading_objection(doc.title, doc_spans)]
         found += [(f, False) for f in prose.inline_objections(doc_spans)]
         heading = _heading_span(doc)     # "Goodbye, mystery kibble" names a pain the body never repeats
+        headings.append(heading)
         found += [(f, False) for f in prose.pains(heading) + prose.desires(heading)]
         for span in doc_spans:
             found += [(f, False) for f in _one_sentence(span, names)]
@@ -81,6 +83,9 @@ def extract(documents: list[Document], *, brand_names: set[str], embedder: Embed
         for span in turn:
             found += [(f, True) for f in prose.pains(span) + prose.desires(span)]
         found += [(f, True) for f in _call_objections(turn, reply)]
+    found += [(f, False) for f in _by_meaning([*brand_spans, *customer_spans], found, names, embedder)]
+    # a page heading states the outcome the page sells ("Come home to a clean house"); as a pain it is too terse
+    found += [(f, False) for f in _by_meaning(headings, found, names, embedder) if f.kind == "desire"]
     reading = read_voice(brand_spans, guidance)
     evidence = _dedupe(_evidence(f) for f, _ in found)
     evidence += _voice_evidence(reading)
@@ -91,6 +96,15 @@ def extract(documents: list[Document], *, brand_names: set[str], embedder: Embed
                       voice=Voice(descriptors=[name for name, _ in reading.descriptors],
                                   do=[text for text, _ in reading.do], dont=[text for text, _ in reading.dont]),
                       avoid=list(dict.fromkeys(word for word, _ in reading.avoid)))
+
+
+def _by_meaning(candidates: list[Span], found: list[tuple[prose.Found, bool]], names: frozenset[str],
+                embedder: Embedder) -> list[prose.Found]:
+    """Pains and desires the cue patterns missed, recognised by meaning in sentences where they found none."""
+    covered = {(f.span.doc.id, f.span.start, f.span.end, f.span.text) for f, _ in found
+               if f.kind in ("pain", "desire")}
+    rest = [s for s in candidates if (s.doc.id, s.start, s.end, s.text) not in covered]
+    return [prose.Found(r.kind, r.phrase, r.span) for r in meaning.recognise(rest, embedder, names)]
 
 
 def _heading_span(doc: Document) -> Span:

@@ -249,7 +249,9 @@ def answer_text(spans: list[Span], max_words: int = 40) -> str:
 # ---------------------------------------------------------------- offers, proof, facts
 
 _OFFER = re.compile(
-    r"\bfree\s+(?:shipping|delivery|returns?|return shipping|trial|consultation|quote|sample|session|class|lesson"
+    r"\bfree\s+(?:[\w-]+\s+){0,2}(?:delivery|shipping|returns?)\b|\b(?:is|are|costs?|for just|only)\s+[$£€]\d"
+    r"|\bfirst\s+(?:\w+\s+){1,2}(?:is|are)\s+(?:free|half[- ]price|on us)\b"
+    r"|\bfree\s+(?:shipping|delivery|returns?|return shipping|trial|consultation|quote|sample|session|class|lesson"
     r"|month|week|gift|assessment|estimate|first)\b|\b\d+[- ](?:night|day|week|month)\s+(?:free\s+)?trial\b"
     r"|\btrial\b|\bmoney[- ]back\b|\bfull refund\b|\brefund(?:ed)?\b|\bguarantee[ds]?\b|\bwarranty\b"
     r"|\d+\s?%\s+off\b|\b\$\d+\s+off\b|\boff your first\b|\bdiscount\b|\bpromo\b|\bcode\s+[A-Z0-9]{3,}"
@@ -307,12 +309,14 @@ def _is_spec(text: str) -> bool:
 
 
 _SPEC_SECTION = re.compile(r"\b(?:in the box|in a box|included|what you get|specs|specifications|features"
-                           r"|ingredients|tech specs|materials|dimensions)\b", _I)
+                           r"|ingredients|tech specs|materials|dimensions|how it works|how we work|what makes"
+                           r"|different|under the hood|inside|built for|what's in)\b", _I)
 _DOES = re.compile(r"^(?:it|they|the app|every \w+|each \w+|(?:the|our|its|all)\s+(?:[\w-]+\s+){{0,2}}?[\w-]+"
                    r"|{name})\s+(?:\w+\s+)?(?:is|are|has|have|uses|use|connects|syncs"
                    r"|sorts|tracks|keeps?|sends|delivers|ships|roasts|cooks|builds|adjusts|caps|schedules|covers"
                    r"|comes|includes|works|pairs|charges|weighs|gives|lasts|holds|fits|folds|sinks?|sits?|moves?"
-                   r"|takes?|runs?|arrives?|stays?|can be|costs?|contains?|turns?|reads?|learns?|plugs?|links?)\b")
+                   r"|takes?|runs?|arrives?|stays?|can be|costs?|contains?|turns?|reads?|learns?|plugs?|links?"
+                   r"|(?!is\b|was\b|has\b|does\b)[a-z]{{3,}}(?<!ss)s)\b")
 # a count of something the product has: "800 individually wrapped coils", "12 plant-based recipes"
 _COUNTED = re.compile(r"\b\d[\d,.]*\s+(?:[\w-]+\s+){1,2}(?:coils|layers|ingredients|recipes|modes|settings|lessons"
                       r"|games|songs|episodes|workouts|routines|sizes|colou?rs|flavou?rs|meals|portions|programs"

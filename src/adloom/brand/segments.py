@@ -23,7 +23,8 @@ _WHO = r"(?:people|adults|women|men|parents|mums|moms|dads|families|kids|teens|s
        r"|founders|freelancers|teams|companies|businesses|creators|beginners|seniors|retirees|nurses|teachers"\
        r"|developers|engineers|managers|shoppers|cooks|gardeners|renters|homeowners|buyers|patients|members"\
        r"|customers|clients|readers|learners|couples|commuters|gamers|musicians|artists|sleepers|eaters"\
-       r"|vegans|dogs|cats|pet owners|anyone|everyone|those|skin)"
+       r"|vegans|dogs|cats|pet owners|anyone|everyone|those|skin|bakers|makers|babies|toddlers|restaurants"\
+       r"|cafés|cafes|venues|shops|landlords|tenants|drivers|dog owners|cat owners|households|singles)"
 _PERSONA = [re.compile(p, _I) for p in (
     r"\b(?:for|built for|made for|designed for|created for|aimed at|serves|serving|helps|helping|loved by"
     r"|trusted by|used by|work with|works with|working with)\s+(?P<x>[^.;:]+)",
@@ -35,6 +36,8 @@ _PERSONA = [re.compile(p, _I) for p in (
     r"\bi\s+(?P<x>work\s+(?:as|in|from|at)\b[^.;]+)",
     r"\b(?P<x>(?:[\w-]+\s+){0,2}(?:people|adults|members|customers|users|clients)\s+(?:over|under|aged)\s+\d+)",
     r"\b(?:our|most)\s+(?:customers|members|users|clients|students)\s+are\s+(?P<x>[^.;]+)",
+    # a group as the subject of what it knows or wants: "New parents know the drill", "Managers want ..."
+    rf"^(?P<x>(?:[\w-]+\s+)?{_WHO})\s+(?:know|want|need|love|tell|say|deserve|ask|spend|hate|build|get)\b",
 )]
 _PERSONAL = frozenset({1, 2, 3, 4, 5, 6})    # patterns whose phrase describes the speaker, not a named group
 _GROUP = re.compile(rf"\b{_WHO}\b", _I)

@@ -57,7 +57,10 @@ _MARKERS: dict[str, re.Pattern[str]] = {
                          r"|nothing else|hope you won't|patch test|talk to your|if it's not right|if it isn't)\b", _I),
     "warm": re.compile(r"\b(?:we'll|we're here|help you|together|welcome|care|you deserve|on us|we get it"
                        r"|for you|families|little ones|happy|love[sd]?"
-                       r"|your (?:kids|dog|family|evenings)|feel good)\b", _I),
+                       r"|your (?:kids|dog|family|evenings)|feel good"
+                       # empathy in the second person, general copywriting forms
+                       r"|you're not alone|we know|we understand|we've been there|all of you|you'll love"
+                       r"|your (?:home|baby|little one|team|weekend)s?|proud)\b", _I),
     "playful": re.compile(r"!|\b(?:yep|nope|hey|yay|oops|spoiler|seriously|lol|ta-da|whoa)\b|😀|🎉|✨", _I),
     "premium": re.compile(r"\b(?:crafted|luxur\w+|finest|artisan\w*|handmade|hand-finished|curated|exquisite"
                           r"|heritage|bespoke|elegan\w+)\b", _I),
@@ -70,7 +73,7 @@ _MARKERS: dict[str, re.Pattern[str]] = {
     "practical": re.compile(r"^(?:open|pick|choose|set|start|send|add|follow|use|tap|book|fill|plug|charge|skip)\b"
                             r"|\bstep[- ]by[- ]step\b|\bstep \d\b|\bhow to\b|\bfrom the app\b|\bminutes from\b", _I),
 }
-_MIN_SHARE = {"evidence-led": 0.12, "candid": 0.1, "warm": 0.08, "playful": 0.12, "premium": 0.06,
+_MIN_SHARE = {"evidence-led": 0.18, "candid": 0.1, "warm": 0.08, "playful": 0.12, "premium": 0.06,
               "technical": 0.1, "calm": 0.08, "energetic": 0.06, "practical": 0.08}
 _MAX_EXAMPLES = 3
 
