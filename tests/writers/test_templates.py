@@ -50,3 +50,28 @@ def test_templates_make_no_claims_of_their_own() -> None:
 def test_offer_templates_are_urgency_only_and_unknown_angles_get_generic() -> None:
     assert {t.angle for t in HOOK_TEMPLATES if "offer" in slots_of(t.text)} == {"urgency"}
     assert {t.angle for t in templates_for("no-such-angle")} == {GENERIC}
+
+
+def test_template_ids_come_from_their_text_not_their_place_in_a_list() -> None:
+    from adloom.writers.formula.composed import LEADS, REGISTER_CODES, TAILS, digest
+
+    expected = {(angle, register, f"{lead} {tail}"): f"{angle}-c{digest(lead, 6)}{REGISTER_CODES[register]}"
+                f"{digest(tail, 4)}" for angle, leads in LEADS.items() for lead, *_ in leads
+                for register, tails in TAILS.items() for tail in tails}
+    for t in HOOK_TEMPLATES:
+        if t.register:
+            assert t.id == expected[(t.angle, t.register, t.text)] and t.id.startswith(t.family), t.id
+        else:
+            assert t.id == t.family == f"{t.angle}-{digest(t.text, 6)}", t.id
+
+
+def test_two_brands_draw_different_shares_of_the_library_and_each_always_the_same() -> None:
+    from adloom.writers.formula.hooks import template_order
+
+    def share(brand: str) -> set[str]:
+        own, _ = template_order("pain-first", "seed", 1, 5, registers=("plain-spoken", "warm"), brand=brand)
+        return {t.id for t in own}
+
+    first, second = share("acme|acme one|warm"), share("bolt|bolt app|warm")
+    assert first == share("acme|acme one|warm")
+    assert len(first & second) <= len(first) / 2, "unrelated brands share most of their hook structures"
