@@ -78,13 +78,14 @@ class Cluster:
 
     def env(self, **more: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ADLOOM_")}
-        env.update(ADLOOM_DATABASE_URL=self.db_url, ADLOOM_BROKER_URL=REDIS_URL, ADLOOM_OUTPUT_ROOT=str(self.out),
-                   PYTHONUNBUFFERED="1", **more)
+        env.update({"ADLOOM_DATABASE_URL": self.db_url, "ADLOOM_BROKER_URL": REDIS_URL,
+                    "ADLOOM_OUTPUT_ROOT": str(self.out), "PYTHONUNBUFFERED": "1", **more})
         return env
 
-    def start_worker(self, *args: str) -> subprocess.Popen[str]:
+    def start_worker(self, *args: str, **env: str) -> subprocess.Popen[str]:
+        """``adloom worker ARGS`` with ``env`` over the cluster's; returns once it is taking units."""
         n = len(self.workers)
-        proc = subprocess.Popen([ADLOOM, "worker", *args], env=self.env(), cwd=self.root, text=True,
+        proc = subprocess.Popen([ADLOOM, "worker", *args], env=self.env(**env), cwd=self.root, text=True,
                                 stdout=(self.root / f"worker{n}.out").open("w"),
                                 stderr=(self.root / f"worker{n}.err").open("w"), start_new_session=True)
         self.workers.append(proc)
@@ -114,11 +115,12 @@ class Cluster:
         finally:
             engine.dispose()
 
-    def stop(self) -> None:
-        for proc in self.workers:
+    def stop(self, workers: list[subprocess.Popen[str]] | None = None) -> None:
+        """SIGTERM (a warm shutdown), then SIGKILL after 30 s."""
+        for proc in workers or self.workers:
             with suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.workers:
+        for proc in workers or self.workers:
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:

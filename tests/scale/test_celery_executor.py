@@ -204,3 +204,36 @@ def test_a_worker_refuses_a_store_whose_schema_is_behind(db_url: str, tmp_path: 
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_a_failed_unit_stops_the_run_and_the_same_command_finishes_it(cluster: Cluster) -> None:
+    """A unit that fails on a worker (here: the export, whose output root is a file) stops the run with one
+    line naming it; `runs status` shows the failure; with the worker fixed, the same command resumes the run
+    under its id, sends the failed unit again and reuses the finished ones."""
+    broken = cluster.root / "not-a-folder"
+    broken.write_text("")
+    bad = cluster.start_worker("--concurrency", "1", ADLOOM_OUTPUT_ROOT=str(broken))
+    project = cluster.root / "project"
+    project.mkdir()
+    command = [*RUN, "--angles", "1", "--executor", "celery", "--project", str(project)]
+    first = cluster.adloom(*command)
+    assert first.returncode == 1, first.stdout + first.stderr
+    error = first.stderr.strip().splitlines()
+    assert len(error) == 1 and "export unit export failed" in error[0], first.stderr
+    ((run_id, status),) = cluster.rows("SELECT id, status FROM runs")
+    assert status == "interrupted"
+    report = json.loads(_ok(cluster.adloom("runs", "status", run_id, "--json", "--project", str(project))))
+    assert report["units"]["concept"]["done"] == 3
+    assert [f["unit"] for f in report["failures"]] == ["export"]
+
+    cluster.stop([bad])
+    cluster.start_worker("--concurrency", "1")
+    second = _ok(cluster.adloom(*command))
+    assert _run_id(second) == run_id
+    units = dict(((k, u), (s, d)) for k, u, s, d in cluster.rows(
+        "SELECT kind, unit, status, deliveries FROM run_units WHERE run_id = :r", r=run_id))
+    assert units.pop(("export", "export")) == ("done", 2)
+    assert set(units.values()) == {("done", 2)}     # concept units: delivered again, answered from the store
+    assert cluster.rows("SELECT count(*) FROM concepts")[0][0] == 3
+    verify = cluster.adloom("audit", "verify", "--project", str(project))
+    assert verify.returncode == 0 and "audit chain OK" in verify.stdout, verify.stdout + verify.stderr

@@ -213,8 +213,10 @@ class CeleryExecutor:
                 continue
             for outcome in finished:
                 sent = outstanding.pop(outcome.unit)
-                if outcome.status == "failed":
-                    raise UnitFailed(f"{kind} unit {outcome.unit} failed on a worker: {outcome.error}")
+                if outcome.status == "failed":     # the run is resumable: the same command sends it again
+                    ctx.mark_interrupted()
+                    raise UnitFailed(f"{kind} unit {outcome.unit} failed on a worker: {outcome.error}; run the "
+                                     "same command again to retry it")
                 if sent.then is not None:
                     sent.then(outcome)
             now = time.monotonic()

@@ -36,8 +36,8 @@ def sent(session: Session, run_id: str, kind: str, unit: str, key: str) -> None:
     row = session.get(RunUnitRow, (run_id, kind, unit), with_for_update=True)
     assert row is not None
     row.key, row.sends, row.queued_at = key, row.sends + 1, row.queued_at or now()
-    if row.status == "waiting":
-        row.status = "queued"
+    if row.status in ("waiting", "failed"):     # a failed unit sent again (the run resumed) is tried again
+        row.status, row.error = "queued", None
 
 
 def started(session: Session, run_id: str, kind: str, unit: str, key: str, worker: str) -> RunUnitRow:
