@@ -190,3 +190,39 @@ async def test_a_missing_or_changed_file_stops_the_deploy_before_anything_is_cre
         with pytest.raises(ContentMismatch, match="differs from the file the render stage recorded"):
             await _publish(server, plan)
         assert server.requests == []
+
+
+def test_the_example_brand_deploys_to_tiktok_dry_run_then_for_real_then_a_no_op_rerun(tmp_path: Path) -> None:
+    """End to end through `adloom deploy`: a rendered run of the example brand (9:16 animatic per hook)."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from adloom.cli.main import app
+    from tests.conftest import EXAMPLE_BRAND
+
+    brand = tmp_path / "restwave"
+    shutil.copytree(EXAMPLE_BRAND, brand, ignore=shutil.ignore_patterns(".adloom", "brand.yaml"))
+    env = {"ADLOOM_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "ADLOOM_TIKTOK_ACCESS_TOKEN": TOKEN}
+    cli = CliRunner()
+    # one angle, two hooks: a few animatics rather than 25 per segment keeps the test in seconds
+    result = cli.invoke(app, ["run", str(brand), "--platforms", "tiktok", "--angles", "1", "--hooks", "2",
+                              "--out", str(tmp_path / "out"),
+                              "--project", str(tmp_path)], env=env)
+    assert result.exit_code == 0, result.output
+    run_id = next((tmp_path / "out" / "restwave").iterdir()).name
+    deploy = ["deploy", run_id, "--platform", "tiktok", "--account", "7001", "--project", str(tmp_path)]
+    with TikTokStandIn(token=TOKEN) as server:
+        env["ADLOOM_TIKTOK_API_BASE"] = server.api_base
+        planned = cli.invoke(app, [*deploy, "--dry-run"], env=env)
+        assert planned.exit_code == 0, planned.output
+        assert "dry run: nothing was sent" in planned.output and server.requests == []
+        n_ads = planned.output.count("    ad adl_")
+        real = cli.invoke(app, deploy, env=env)
+        assert real.exit_code == 0, real.output
+        assert n_ads > 0 and len(server.ads) == n_ads and len(server.videos) == n_ads
+        assert {a["operation_status"] for a in [*server.ads.values(), *server.adgroups.values(),
+                                                *server.campaigns.values()]} == {"DISABLE"}
+        rerun = cli.invoke(app, deploy, env=env)
+        assert rerun.exit_code == 0 and " 0 objects created" in rerun.output and len(server.ads) == n_ads
+    assert TOKEN not in planned.output + real.output + rerun.output

@@ -72,8 +72,8 @@ def test_the_example_brand_deploys_to_google_then_pulls_into_insights(tmp_path: 
     brand = tmp_path / "restwave"
     shutil.copytree(EXAMPLE_BRAND, brand, ignore=shutil.ignore_patterns(".adloom", "brand.yaml"))
     env = {"ADLOOM_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", **GOOGLE}
-    code, out = _invoke(["run", str(brand), "--platforms", "google", "--no-render", "--out", str(tmp_path / "out"),
-                         "--project", str(tmp_path)], env)
+    code, out = _invoke(["run", str(brand), "--platforms", "google", "--no-render", "--angles", "2", "--hooks", "2",
+                         "--out", str(tmp_path / "out"), "--project", str(tmp_path)], env)
     assert code == 0, out
     run_id = next((tmp_path / "out" / "restwave").iterdir()).name
     deploy = ["deploy", run_id, "--platform", "google", "--account", "1234567890", "--project", str(tmp_path)]
