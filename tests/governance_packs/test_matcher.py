@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -158,3 +159,25 @@ def test_hyperscan_missing_falls_back_to_python(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(matcher, "hyperscan_available", lambda: False)
     assert compile_matcher(TRICKY).engine_name == "python"
     assert load_packs().scan("the best")[0].rule_id == "superlative"
+
+
+def test_the_prefilter_keeps_word_boundaries_and_capitals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Words inside other words and lower-case forms of a capitals-only term are not sent to verification:
+    each candidate costs a Python regex search, and half of all clean ad texts had one."""
+    specs = [RuleSpec(0, ("end", "one")), RuleSpec(1, ("FREE",), case_sensitive=True),
+             RuleSpec(2, (), (r"ease\s+\w+",))]
+    engine: Any = compile_matcher(specs, engine="hyperscan").engine
+    asked: list[list[int]] = []
+    verify = engine.reference.verify
+
+    def recorded(text: str, keys: list[int]) -> list[Match]:
+        asked.append(keys)
+        return verify(text, keys)
+
+    monkeypatch.setattr(engine.reference, "verify", recorded)
+    clean = ["Someone spent the weekend here", "Free returns, recommended by a release team", "Please note"]
+    assert [engine.scan(t) for t in clean] == [[], [], []] and asked == []
+    assert engine.scan_many(clean) == [[], [], []] and asked == []
+    # key 3: the number-word rule every matcher adds ("one")
+    assert engine.scan("The END, FREE for one, ease pain") == [Match(4, 7, 0), Match(9, 13, 1), Match(18, 21, 0),
+                                                                Match(18, 21, 3), Match(23, 32, 2)]

@@ -130,10 +130,33 @@ _DBS = ("literals", "regexes", "combined")
 _Built = tuple[dict[str, hs.Database | None], list[int], list[int]]
 
 
-def _combined(lits: list[tuple[bytes, int]], rx: list[tuple[bytes, int]]) -> hs.Database | None:
+# (?<!\w) and (?!\w) without lookarounds, for lowercase printable ASCII: the neighbour is consumed instead, so a
+# match ends at most one character later (still inside its field, or on the NUL after it in ``scan_many``)
+_BEFORE, _AFTER = b"(?:^|[^a-z0-9_])", b"(?:[^a-z0-9_]|$)"
+
+
+def _bounded(expr: bytes, key: int, bounded: set[int]) -> tuple[bytes, int]:
+    """The rule's word boundaries in the pre-filter too: a term or regex that ``re`` finds only between
+    non-word characters is looked for only there. Without them "end" (a cure verb) was a candidate in every
+    "weekend" and "recommended", "one" (a number word) in every "someone": half of all clean texts had a
+    candidate rule to verify."""
+    if key not in bounded or _anchored(expr.decode()):      # Hyperscan refuses an embedded ^ or $
+        return expr, key
+    return _BEFORE + b"(?:" + expr + b")" + _AFTER, key
+
+
+def _combined(lits: list[tuple[bytes, int]], rx: list[tuple[bytes, int]], bounded: set[int]) -> hs.Database | None:
     if not lits and not rx:
         return None
-    exprs = [(re.escape(e.decode()).encode(), k) for e, k in lits] + rx
+    try:
+        return _combined_db(lits, rx, bounded)
+    except hs.error:        # a construct the boundaries do not combine with: the plain pre-filter, as before
+        return _combined_db(lits, rx, set())
+
+
+def _combined_db(lits: list[tuple[bytes, int]], rx: list[tuple[bytes, int]], bounded: set[int]) -> hs.Database:
+    exprs = [_bounded(re.escape(e.decode()).encode(), k, bounded) for e, k in lits] + \
+        [_bounded(e, k, bounded) for e, k in rx]
     # every match end, not one per rule: ``scan_many`` maps ends to fields
     flags = [hs.HS_FLAG_UTF8] * len(lits) + [_REGEX_FLAGS & ~hs.HS_FLAG_SINGLEMATCH] * len(rx)
     db = hs.Database(mode=hs.HS_MODE_BLOCK)
@@ -154,6 +177,10 @@ class HyperscanEngine:
         dbs, self.always, self.regex_rules = loaded
         self.literals, self.regexes, self.combined = dbs["literals"], dbs["regexes"], dbs["combined"]
         self.anchored = sorted({s.key for s in specs for r in s.regexes if _anchored(r)} - set(self.always))
+        # case-sensitive rules of terms alone ("FREE" in capitals): the caseless pre-filter of lowered text
+        # cannot tell "FREE" from "Free", a substring test of a plain text can (its spaces are single spaces)
+        self.cased_terms = {s.key: tuple(" ".join(t.split()) for t in s.terms) for s in specs
+                           if s.case_sensitive and not s.regexes and s.terms}
         if self.compiled:
             self._save(cache_dir, fingerprint)
 
@@ -171,8 +198,9 @@ class HyperscanEngine:
         rx = [(r.encode(), s.key) for s in specs if s.key not in always for r in s.regexes]
         regex_db, refused = _compile_regexes(rx)
         rx = [(e, k) for e, k in rx if k not in refused]
+        bounded = {s.key for s in specs if s.word_boundary}
         dbs = {"literals": _db(lits, hs.HS_FLAG_SINGLEMATCH, literal=True) if lits else None,
-               "regexes": regex_db, "combined": _combined(lits, rx)}
+               "regexes": regex_db, "combined": _combined(lits, rx, bounded)}
         return dbs, sorted(always | refused), sorted({k for _e, k in rx})
 
     # ---------------------------------------------------------------- disk cache
@@ -180,7 +208,8 @@ class HyperscanEngine:
     @staticmethod
     def _paths(cache_dir: Path, fingerprint: str) -> dict[str, Path]:
         # hs3: symbols in regexes pre-filtered; the combined database reports every match end (hs-: one per rule)
-        return {name: cache_dir / f"hs3-{fingerprint}.{name}" for name in (*_DBS, "json")}
+        # hs4: word boundaries in the combined database
+        return {name: cache_dir / f"hs4-{fingerprint}.{name}" for name in (*_DBS, "json")}
 
     def _load(self, cache_dir: Path | None, fingerprint: str) -> _Built | None:
         if cache_dir is None:
@@ -219,6 +248,8 @@ class HyperscanEngine:
         if self.combined is not None and text.isascii() and text.isprintable() and "  " not in text:
             # fold(text) == text.lower() here, and lowercase ASCII reads the same to caseless regexes
             self.combined.scan(text.lower().encode(), match_event_handler=_collect, context=found)
+            if found and self.cased_terms:
+                self._drop_cased(text, found)
             return self.reference.verify(text, sorted(found)) if found else []
         if self.literals is not None:
             self.literals.scan(fold(text).encode("utf-8", "surrogatepass"), match_event_handler=_collect, context=found)
@@ -257,9 +288,18 @@ class HyperscanEngine:
         every = set(self.always) | set(self.anchored)
         for slot, i in enumerate(plain):
             found = candidates[slot] | every
+            if found and self.cased_terms:
+                self._drop_cased(texts[i], found)
             if found:
                 out[i] = self.reference.verify(texts[i], sorted(found))
         return out
+
+
+    def _drop_cased(self, text: str, found: set[int]) -> None:
+        """Case-sensitive term rules none of whose terms occur in the (plain) text as written."""
+        for key in found & self.cased_terms.keys():
+            if not any(term in text for term in self.cased_terms[key]):
+                found.discard(key)
 
 
 def _has_surrogate(text: str) -> bool:

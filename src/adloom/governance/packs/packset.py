@@ -127,7 +127,10 @@ class PackSet:
         (a concept's fields): the matcher may scan them in one call."""
         countries = [normalise(c) for c in countries] if countries else None
         out: list[list[Hit]] = []
-        for (text, platforms), matches in zip(fields, self.matcher.scan_many([t for t, _p in fields]), strict=True):
+        # one text (``scan``, ``adloom check``): the matcher's single-text path, without the joining
+        scanned = ([self.matcher.scan(fields[0][0])] if len(fields) == 1
+                   else self.matcher.scan_many([t for t, _p in fields]))
+        for (text, platforms), matches in zip(fields, scanned, strict=True):
             hits: list[Hit] = []
             for m in matches:
                 c = self._rules[m.key]

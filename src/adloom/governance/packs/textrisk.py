@@ -47,8 +47,7 @@ def text_risks(text: str) -> list[TextRisk]:
                 "text.obfuscation", "review", "obfuscation", start, end, f"written with {named}",
                 "Write the word in plain letters: hidden or look-alike characters read as one word to people "
                 "and as another to policy checks and ad platforms."))
-    stripped = text if norm is None else norm.text
-    if _FORMULA.match(text) or _FORMULA.match(stripped):
+    if _FORMULA.match(text) or (norm is not None and _FORMULA.match(norm.text)):
         end = min(len(text), 40)
         out.append(TextRisk(
             "text.formula", "review", "formula_injection", 0, end,
