@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -148,3 +150,22 @@ def test_min_words_must_be_a_small_whole_number(model_copy: Path) -> None:
     with pytest.raises(ModelFileError) as err:
         load_semantic(model_copy)
     assert "min_words" in str(err.value) and "thresholds.yaml" in str(err.value)
+
+
+def test_each_distinct_sentence_is_embedded_once(layer: SemanticLayer) -> None:
+    """Copy repeats its sentences across rows; the model sees each once per process, with the same scores."""
+    fresh = load_semantic()
+    seen: list[str] = []
+    embed = fresh.encoder.embed
+
+    def counted(texts: Sequence[str]) -> Any:
+        seen.extend(texts)
+        return embed(texts)
+
+    fresh.encoder.embed = counted
+    tail = "Cure your back pain in seven days with our miracle patch."
+    texts = [f"Soft pillows for row {n}. {tail}" for n in range(3)]
+    first = fresh.score_many(texts)
+    assert seen.count(tail) == 1 and len(seen) == len(set(seen))
+    assert fresh.score_many(texts) == first == layer.score_many(texts)
+    assert seen.count(tail) == 1

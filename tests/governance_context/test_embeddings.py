@@ -29,6 +29,14 @@ def test_batching_and_order_do_not_change_vectors(model: CachedEmbedder) -> None
     assert np.allclose(together, alone, atol=1e-4)
 
 
+def test_two_sessions_give_each_text_its_own_vector(model: CachedEmbedder) -> None:
+    """Batches go to two sessions in turn: every row must still land at its text's place."""
+    texts = [f"sentence number {n} about {'very ' * (n % 7)}restful sleep" for n in range(40)]
+    shared = OnnxMiniLM(batch_size=4, threads=1, sessions=2)
+    assert len(shared.sessions) == 2
+    assert np.allclose(shared.embed(texts), model.inner.embed(texts), atol=1e-4)
+
+
 def test_cache_embeds_each_text_once_and_persists(tmp_path: Path) -> None:
     cached = CachedEmbedder(HashedBagOfWords(), cache_dir=tmp_path)
     first = cached.embed(["a b", "c d", "a b"])
