@@ -1,8 +1,8 @@
 """Where a run's units of work execute. The driver calls the same three methods either way:
 
-    concepts   angle x segment units -> governed concepts, each stored as it finishes
-    render     approved concepts -> asset files
-    exports    the run's report, concepts.jsonl and bulk files
+    governed_concepts   angle x segment units -> governed concepts, each stored as it finishes
+    render              approved concepts -> asset files
+    exports             the run's report, concepts.jsonl and bulk files
 
 ``InProcess`` (the default) runs them in this process; ``adloom.scale.executor.CeleryExecutor`` sends them to
 ``adloom worker`` processes and gathers what they stored.
@@ -38,7 +38,7 @@ class ExportJob:
 
 
 class Executor(Protocol):
-    async def concepts(self, ctx: RunContext, brand: BrandObject, campaign: Campaign, angles: list[Angle],
+    async def governed_concepts(self, ctx: RunContext, brand: BrandObject, campaign: Campaign, angles: list[Angle],
                        plan: Plan, judge: Judge) -> list[Unit]: ...
 
     async def render(self, ctx: RunContext, render_assets: RenderFn, concepts: list[Concept], brand: BrandObject,
@@ -50,7 +50,7 @@ class Executor(Protocol):
 class InProcess:
     """Every unit in this process: the concepts fanned out under a bounded semaphore."""
 
-    async def concepts(self, ctx: RunContext, brand: BrandObject, campaign: Campaign, angles: list[Angle],
+    async def governed_concepts(self, ctx: RunContext, brand: BrandObject, campaign: Campaign, angles: list[Angle],
                        plan: Plan, judge: Judge) -> list[Unit]:
         return await governed_concepts(ctx, brand, campaign, angles, plan, judge)
 

@@ -81,7 +81,7 @@ async def _stages(ctx: RunContext, executor: Executor, folder: Path, campaign: C
     with ctx.timed("governance"):
         judge = judge_for(brand, campaign, options, packs)
     with ctx.timed("concepts"):
-        units = await executor.concepts(ctx, brand, campaign, chosen, plan, judge)
+        units = await executor.governed_concepts(ctx, brand, campaign, chosen, plan, judge)
     with ctx.timed("dedupe"):      # governance judges what ships: a concept dedupe changed is judged again
         kept = await dedupe.deduped([u.concept for u in units], judge)
     summary.suppressed_duplicates = kept.suppressed

@@ -77,7 +77,7 @@ class CeleryExecutor:
 
     # ------------------------------------------------------------------ concepts
 
-    async def concepts(self, ctx: RunContext, brand: BrandObject, campaign: Campaign, angles: list[Angle],
+    async def governed_concepts(self, ctx: RunContext, brand: BrandObject, campaign: Campaign, angles: list[Angle],
                        plan: Plan, judge: Judge) -> list[Unit]:
         options = ctx.options
         ctx.progress.stage("concepts", total=len(angles) * len(brand.segments))
