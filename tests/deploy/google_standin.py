@@ -30,7 +30,8 @@ from tests.deploy.standin_http import Answer, Request, StandIn
 VERSION = "v26"
 FAILURE_TYPE = f"type.googleapis.com/google.ads.googleads.{VERSION}.errors.GoogleAdsFailure"
 SERVICES = {"campaignBudgets": "campaign_budget", "campaigns": "campaign", "adGroups": "ad_group",
-            "adGroupAds": "ad_group_ad", "labels": "label", "adGroupAdLabels": "ad_group_ad_label"}
+            "adGroupAds": "ad_group_ad", "labels": "label", "adGroupAdLabels": "ad_group_ad_label",
+            "campaignCriteria": "campaign_criterion"}
 _PATH = re.compile(rf"^/{VERSION}/customers/(\d+)/(googleAds:search|(\w+):mutate)$")
 
 
@@ -166,7 +167,8 @@ class GoogleAdsStandIn(StandIn):
         required = {"campaign_budget": ("name", "amount_micros"),
                     "campaign": ("name", "advertising_channel_type", "campaign_budget", "status"),
                     "ad_group": ("name", "campaign", "status"), "label": ("name",),
-                    "ad_group_ad": ("ad_group", "status", "ad"), "ad_group_ad_label": ("ad_group_ad", "label")}
+                    "ad_group_ad": ("ad_group", "status", "ad"), "ad_group_ad_label": ("ad_group_ad", "label"),
+                    "campaign_criterion": ("campaign", "location")}
         for field in required[resource]:
             if obj.get(field) in (None, "", [], {}):
                 return _error({"fieldError": "REQUIRED"}, "The required field was not present.", index, [field])
@@ -178,7 +180,8 @@ class GoogleAdsStandIn(StandIn):
                      "campaign": ("campaignError", "DUPLICATE_CAMPAIGN_NAME", ("name",)),
                      "ad_group": ("adGroupError", "DUPLICATE_ADGROUP_NAME", ("name", "campaign")),
                      "label": ("labelError", "DUPLICATE_NAME", ("name",)),
-                     "ad_group_ad_label": ("mutateError", "RESOURCE_ALREADY_EXISTS", ("ad_group_ad", "label"))}
+                     "ad_group_ad_label": ("mutateError", "RESOURCE_ALREADY_EXISTS", ("ad_group_ad", "label")),
+                     "campaign_criterion": ("campaignCriterionError", "DUPLICATE_CRITERION", ("campaign", "location"))}
         if resource in duplicate:
             kind, code, keys = duplicate[resource]
             if any(all(o.get(k) == obj.get(k) for k in keys) for o in existing):
@@ -230,6 +233,8 @@ class GoogleAdsStandIn(StandIn):
             obj["ad"] = {**obj["ad"], "id": new_id}
             obj["labels"] = []
             name = f"customers/{customer}/adGroupAds/{group_id}~{new_id}"
+        elif resource == "campaign_criterion":
+            name = f"customers/{customer}/campaignCriteria/{obj['campaign'].rsplit('/', 1)[1]}~{new_id}"
         elif resource == "ad_group_ad_label":
             group_ad = obj["ad_group_ad"].rsplit("/", 1)[1]
             label_id = obj["label"].rsplit("/", 1)[1]

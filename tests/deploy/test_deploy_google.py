@@ -63,6 +63,8 @@ async def test_paused_rsas_with_partial_failure_then_a_rerun_that_mutates_nothin
         [campaign] = server.of("campaign")
         assert campaign["status"] == "PAUSED" and campaign["advertising_channel_type"] == "SEARCH"
         assert server.of("campaign_budget")[0]["amount_micros"] == str(60 * 1_000_000)
+        assert [c["location"]["geo_target_constant"] for c in server.of("campaign_criterion")] == [
+            "geoTargetConstants/2840"]
         assert {g["status"] for g in server.of("ad_group")} == {"PAUSED"} and len(server.of("ad_group")) == 3
         ads = server.of("ad_group_ad")
         assert len(ads) == 2 and {a["status"] for a in ads} == {"PAUSED"}      # the third was disapproved
@@ -100,7 +102,8 @@ async def test_a_deploy_killed_before_its_labels_then_rerun_adopts_the_ads(tmp_p
               "plan = DeployPlan.model_validate_json(open(sys.argv[1]).read())\n"
               "pub = GooglePublisher(Credentials('google', json.loads(sys.argv[3])), sys.argv[2])\n"
               "asyncio.run(pub.publish(plan, on_object=print, on_rejected=print))\n")
-    with standin(halt_after=11) as server:    # budget, campaign, 3 ad groups, 3 labels, 3 ads: held at labelling
+    # budget, campaign, its location, 3 ad groups, 3 labels, 3 ads: held at labelling
+    with standin(halt_after=12) as server:
         plan_file = tmp_path / "plan.json"
         plan_file.write_text(plan.model_dump_json(), encoding="utf-8")
         creds = {**SECRETS, "google_ads_login_customer_id": "1110000000", "google_ads_token_url": server.token_url}
@@ -120,6 +123,7 @@ async def test_a_deploy_killed_before_its_labels_then_rerun_adopts_the_ads(tmp_p
         assert Counter(len(a["labels"]) for a in server.of("ad_group_ad")) == {1: 3}
         assert not [o for o in seen.objects if o.created]
         assert len(server.of("campaign")) == 1 and len(server.of("campaign_budget")) == 1
+        assert len(server.of("campaign_criterion")) == 1
 
 
 async def test_errors_are_one_line_and_carry_no_secret() -> None:

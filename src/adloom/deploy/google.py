@@ -15,7 +15,7 @@ attached leaves an unlabelled ad with the same headlines in the same ad group: t
 instead of creating it again. Ads go out in one ``adGroupAds:mutate`` with ``partialFailure``, so one ad the
 policy check disapproves (reported through ``on_rejected`` with its policy topics) does not stop the others.
 
-Location targeting is not created: set countries in the Google Ads UI before enabling the paused campaign.
+The plan's countries become the campaign's location criteria (geo target constants).
 """
 
 from __future__ import annotations
@@ -54,6 +54,10 @@ log = logging.getLogger(__name__)
 
 TOKEN_URL = "https://oauth2.googleapis.com/token"
 MICROS = 1_000_000
+# Geo target constants (Google Ads API "Geotargeting": geo_target_constant ids of countries)
+GEO_TARGETS = {"US": "2840", "GB": "2826", "CA": "2124", "AU": "2036", "DE": "2276", "FR": "2250", "ES": "2724",
+               "IT": "2380", "NL": "2528", "IE": "2372", "NZ": "2554", "MX": "2484", "BR": "2076", "JP": "2392",
+               "SE": "2752"}
 DEFAULT_CPC = 1.0          # manual CPC bid of a new ad group, in account currency; the buyer tunes it
 
 
@@ -210,6 +214,7 @@ class GooglePublisher(Publisher):
                 raise self._error("campaigns:mutate", 400, [failed[0]])
             campaign, created = str(names[0]), True
         landed(PublishedObject(level="campaign", name=name, platform_id=_id(campaign), created=created))
+        await self._locations(customer, campaign, plan)
 
         groups = {r["adGroup"]["name"]: r["adGroup"]["resourceName"] for r in await self._search(
             customer, "SELECT ad_group.resource_name, ad_group.name FROM ad_group "
@@ -284,6 +289,26 @@ class GooglePublisher(Publisher):
         elif to_label:
             await self._attach(customer, to_label, labels)
         return PublishResult(platform="google", account_id=customer, objects=tuple(objects), rejected=tuple(rejected))
+
+    async def _locations(self, customer: str, campaign: str, plan: DeployPlan) -> None:
+        """The plan's countries as the campaign's location criteria; the ones already there are left alone, so a
+        deploy cut off between the campaign and its targeting gets it on the rerun."""
+        countries = sorted({c.upper() for g in plan.campaign.ad_groups for c in g.countries})
+        unknown = [c for c in countries if c not in GEO_TARGETS]
+        if unknown:
+            raise InvalidParameter(f"no Google geo target constant known for {', '.join(unknown)} (known: "
+                                   f"{', '.join(sorted(GEO_TARGETS))})", field="countries", platform="google")
+        have = {str(((r.get("campaignCriterion") or {}).get("location") or {}).get("geoTargetConstant"))
+                for r in await self._search(customer, (
+                    "SELECT campaign_criterion.location.geo_target_constant FROM campaign_criterion "
+                    f"WHERE campaign.resource_name = {_quote(campaign)} AND campaign_criterion.type = 'LOCATION'"))}
+        missing = [f"geoTargetConstants/{GEO_TARGETS[c]}" for c in countries
+                   if f"geoTargetConstants/{GEO_TARGETS[c]}" not in have]
+        if missing:
+            _, failed = await self._mutate(customer, "campaignCriteria", [
+                {"campaign": campaign, "type": "LOCATION", "location": {"geoTargetConstant": g}} for g in missing])
+            if failed:
+                raise self._error("campaignCriteria:mutate", 400, [next(iter(failed.values()))])
 
     async def _budget(self, customer: str, plan: DeployPlan) -> str:
         """The campaign's budget, found by name (a deploy cut off after making it) or created: the sum of the
