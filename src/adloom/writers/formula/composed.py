@@ -77,7 +77,7 @@ LEADS: dict[str, list[tuple[str, str, str, str]]] = {
         ('Real words: "{quote}."', "Said, not scripted", "Sticky note read aloud to camera", "authenticity"),
         ("{segment} wanted {desire}.", "We heard it", "Handwritten wish list pinned up", "belonging"),
         ("Real {segment}, real words.", "Unpolished and true", "Phone clips of people talking", "authenticity"),
-        ("Ask any {segment}.", "They'll tell you", "Street interview, mic held out", "trust"),
+        ("Ask {segment} yourself.", "They'll tell you", "Street interview, mic held out", "trust"),
     ],
     "curiosity": [
         ("Why {pain}?", "Worth asking", "Slow zoom on a question mark", "curiosity"),
