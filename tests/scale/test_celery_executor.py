@@ -3,6 +3,7 @@ PostgreSQL database as the store. The in-process run of the example brand is the
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url, text
 
+from adloom.scale.executor import CeleryExecutor
 from adloom.store.db import make_engine
 from tests.conftest import EXAMPLE_BRAND
 from tests.scale.celery_env import ADLOOM, ADMIN_URL, REDIS_URL, Cluster, cluster_in, postgres_pass_only
@@ -237,3 +239,44 @@ def test_a_failed_unit_stops_the_run_and_the_same_command_finishes_it(cluster: C
     assert cluster.rows("SELECT count(*) FROM concepts")[0][0] == 3
     verify = cluster.adloom("audit", "verify", "--project", str(project))
     assert verify.returncode == 0 and "audit chain OK" in verify.stdout, verify.stdout + verify.stderr
+
+
+class _Broker(CeleryExecutor):
+    """The real executor with the broker's identity set by the test (a restart is a new Redis ``run_id``)."""
+
+    identity = "before"
+
+    def broker_id(self) -> str | None:
+        return self.identity
+
+
+async def test_units_a_restarted_broker_lost_are_sent_again(cluster: Cluster) -> None:
+    """Redis restarted without persistence comes back with an empty queue: the driver sees a new broker and
+    sends every unfinished unit again, and the run completes (it would otherwise wait ADLOOM_UNIT_RESEND_AFTER)."""
+    import redis
+
+    from adloom.cli.run import load_campaign
+    from adloom.pipeline.run import RunOptions, run
+    from adloom.settings import Settings
+    from adloom.store.db import open_store
+    from adloom.writers.registry import get_writer
+
+    broker = redis.Redis.from_url(REDIS_URL)
+    executor = _Broker.from_settings(Settings(broker_url=REDIS_URL, database_url=cluster.db_url), "formula",
+                                     cluster.out)
+    executor.broker_check = 0.1
+    driving = asyncio.ensure_future(run(
+        EXAMPLE_BRAND, factory=open_store(cluster.db_url), writer=get_writer("formula"),
+        campaign=load_campaign(EXAMPLE_BRAND, None, ["meta"]), out_root=cluster.out,
+        options=RunOptions(platforms=["meta"], n_angles=1, render=False, project_dir=cluster.root),
+        executor=executor))
+    deadline = time.monotonic() + 120
+    while not broker.llen("adloom.concepts"):       # no worker yet: the first unit waits in the queue
+        assert not driving.done() and time.monotonic() < deadline
+        await asyncio.sleep(0.1)
+    broker.flushdb()                                 # the queue is gone, as with a restarted Redis ...
+    executor.identity = "after"                      # ... which is a new server process
+    cluster.start_worker("--concurrency", "1")
+    result = await asyncio.wait_for(driving, timeout=180)
+    assert result.summary.concepts == 3
+    assert result.summary.tasks["concept"]["resent"] >= 1 and result.summary.tasks["concept"]["done"] == 3

@@ -4,8 +4,10 @@ Concept units keep the in-process order within an angle: each segment is told th
 segments' first drafts (``avoid_hooks``, part of the content key), so an angle's next segment is sent when
 the previous one's result comes back; the angles run side by side. Results are read from the store
 (``run_units``), where each unit's outcome commits with its concept; the broker only carries the work.
-A unit nobody has finished within ``resend_after`` seconds of being sent is sent again (a lost broker,
-a worker gone with the store): units are idempotent, so a second copy costs at most a little work.
+Units are idempotent, so sending one again costs at most a little work, and the driver does when the work
+may be lost: every unfinished unit when the broker restarted (a Redis without persistence comes back
+empty; Redis's ``run_id`` says it is a new process), and any unit not finished ``resend_after`` seconds
+after it was sent (a lost message, a worker gone with the store).
 """
 
 from __future__ import annotations
@@ -68,12 +70,38 @@ class CeleryExecutor:
     generators: dict[str, str | None] = field(default_factory=dict)
     poll: float = 0.2
     resend_after: float = 3600.0
+    broker_check: float = 2.0       # seconds between looks at the broker's identity
+    _broker: tuple[float, str | None] = (0.0, None)     # (when last looked, the broker process's run_id)
 
     @classmethod
     def from_settings(cls, settings: Settings, writer_spec: str, out_root: Path,
                       generators: dict[str, str | None] | None = None) -> CeleryExecutor:
         return cls(celery_app(settings), writer_spec, LocalOutputs(out_root), dict(generators or {}),
                    resend_after=settings.unit_resend_after)
+
+    def broker_id(self) -> str | None:
+        """The Redis server's ``run_id`` (new at every start), or None for another broker or none reachable."""
+        url = str(self.app.conf.broker_url or "")
+        if not url.startswith(("redis://", "rediss://")):
+            return None
+        import redis
+
+        try:
+            client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+            try:
+                return str(client.info("server")["run_id"])
+            finally:
+                client.close()
+        except redis.RedisError:
+            return None
+
+    def _broker_restarted(self) -> bool:
+        when, known = self._broker
+        if time.monotonic() - when < self.broker_check:
+            return False
+        now = self.broker_id()
+        self._broker = (time.monotonic(), now or known)
+        return known is not None and now is not None and now != known
 
     # ------------------------------------------------------------------ concepts
 
@@ -203,6 +231,8 @@ class CeleryExecutor:
 
     async def _gather(self, ctx: RunContext, kind: str, outstanding: dict[str, _Sent]) -> None:
         """Until every unit sent (and every unit their results send) is done; a failed one stops the run."""
+        if self._broker[1] is None:
+            self._broker = (time.monotonic(), self.broker_id())
         while outstanding:
             await asyncio.sleep(self.poll)
             try:
@@ -219,11 +249,12 @@ class CeleryExecutor:
                                      "same command again to retry it")
                 if sent.then is not None:
                     sent.then(outcome)
+            restarted = self._broker_restarted()
             now = time.monotonic()
             for unit, sent in list(outstanding.items()):
-                if now - sent.at > self.resend_after:
-                    log.warning("unit %s not finished %.0f s after it was sent: sending it again", unit,
-                                now - sent.at)
+                if restarted or now - sent.at > self.resend_after:
+                    log.warning("unit %s not finished %.0f s after it was sent%s: sending it again", unit,
+                                now - sent.at, " and the broker restarted" if restarted else "")
                     self._send(ctx, outstanding, kind, unit, sent.key, sent.task, sent.payload, sent.then)
 
 
