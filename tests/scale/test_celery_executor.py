@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 import shutil
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -75,6 +76,9 @@ def test_celery_run_gives_the_in_process_concepts(cluster: Cluster, tmp_path: Pa
     units = cluster.rows("SELECT kind, status, deliveries, sends FROM run_units WHERE run_id = :r", r=run_id)
     assert sorted({(k, s) for k, s, _, _ in units}) == [("concept", "done"), ("export", "done")]
     assert all(d == 1 and n == 1 for _, _, d, n in units), units
+    worker_pid = cluster.workers[0].pid       # run_units.worker: the Celery node, then the pool process
+    assert {w.split("/")[0] for (w,) in cluster.rows("SELECT worker FROM run_units WHERE run_id = :r", r=run_id)} \
+        == {f"adloom-{worker_pid}@{socket.gethostname()}"}
     assert "concept tasks" in stdout and "15/15 done" in stdout
     # the files are in the shared output root, where the report says they are
     assert (cluster.out / "restwave" / run_id / "report.html").is_file()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -49,9 +50,12 @@ def _execute(task: Task, kind: str, payload: dict[str, Any], model: type[J],
              fn: Callable[[J, WorkerEnv], Coroutine[Any, Any, dict[str, Any]]]) -> dict[str, Any]:
     job = model.model_validate(payload)
     run_id, unit = str(getattr(job, "run_id")), str(getattr(job, "unit", kind))  # noqa: B009
+    worker = env()
+    # the Celery node (`adloom-<worker pid>@<host>`) and this pool process: what run_units.worker records
+    worker.name = f"{task.request.hostname or worker.name}/{os.getpid()}"
     with unit_context(run_id=run_id, unit=unit, kind=kind, task_id=str(task.request.id)):
         try:
-            return asyncio.run(fn(job, env()))
+            return asyncio.run(fn(job, worker))
         except Exception as exc:
             if _retryable(exc) and task.request.retries < MAX_RETRIES:
                 delay = min(30, 2 ** task.request.retries)
