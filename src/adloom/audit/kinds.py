@@ -26,9 +26,14 @@ TOKEN_CREATED = "token.created"                       # subject: token name; pay
 TOKEN_REVOKED = "token.revoked"                       # subject: token name
 RULE_PROPOSED = "rule.proposed"                       # subject: candidate id; payload phrase, rejections
 RULE_ACCEPTED = "rule.accepted"                       # subject: candidate id; actor: the admin; payload pack
+DEPLOY_STARTED = "deploy.started"                     # subject: run id; payload platform, account, campaign, ads[]
+DEPLOY_OBJECT = "deploy.object"                       # subject: concept id (run id for a campaign); payload
+#                                                       platform, account, level, name, platform_id, created
+DEPLOY_REJECTED = "deploy.rejected"                   # subject: concept id; payload platform, ad_name, reason
+DEPLOY_FINISHED = "deploy.finished"                   # subject: run id; payload counts, error
 
 ALL = (RUN_STARTED, RUN_FINISHED, RUN_REUSED, RUN_INTERRUPTED, RUN_RESUMED,
        BRAND_VERSION_CREATED, BRAND_CLAIM_APPROVED, CONCEPT_GENERATED,
        VERDICT_RECORDED, REGENERATION_REQUESTED, REVIEW_DECIDED, ASSET_RENDERED, EXPORT_WRITTEN,
        PERFORMANCE_IMPORTED, PATTERNS_UPDATED, USER_ADDED, TOKEN_CREATED, TOKEN_REVOKED, RULE_PROPOSED,
-       RULE_ACCEPTED, CONCEPT_SEALED)
+       RULE_ACCEPTED, CONCEPT_SEALED, DEPLOY_STARTED, DEPLOY_OBJECT, DEPLOY_REJECTED, DEPLOY_FINISHED)

@@ -51,6 +51,7 @@ class Lineage(BaseModel):
     assets: list[dict[str, Any]] = []
     exports: list[dict[str, Any]] = []
     performance: list[dict[str, Any]] = []    # imported performance files that carried this concept's ads
+    deployments: list[dict[str, Any]] = []    # objects created on ad platforms (adloom deploy), with their ids
     events: list[LineageEvent] = []
 
     def to_text(self) -> str:
@@ -187,9 +188,9 @@ def _gather(session: Session, ref: str, how: ResolvedBy, concept_id: str,
     # No index reaches into the ads array, so scan export events as text — only those after the
     # concept's first event, since nothing can export a concept before it exists.
     cast = "CAST(payload AS TEXT)"
-    exports = [e for e in _events(session, f"kind IN (:k, :p) AND seq > :first AND {cast} LIKE :pat",
-                                  {"k": kinds.EXPORT_WRITTEN, "p": kinds.PERFORMANCE_IMPORTED, "first": events[0].seq,
-                                   "pat": f"%{concept_id}%"})
+    exports = [e for e in _events(session, f"kind IN (:k, :p, :d) AND seq > :first AND {cast} LIKE :pat",
+                                  {"k": kinds.EXPORT_WRITTEN, "p": kinds.PERFORMANCE_IMPORTED,
+                                   "d": kinds.DEPLOY_STARTED, "first": events[0].seq, "pat": f"%{concept_id}%"})
                if any(ad.get("concept_id") == concept_id for ad in (e.payload or {}).get("ads", []))]
     events = sorted({e.seq: e for e in events + exports}.values(), key=lambda e: e.seq)
     return _summarise(Lineage(ref=ref, resolved_by=how, concept_id=concept_id, brand_version=brand_version,
@@ -219,6 +220,17 @@ def _summarise(lin: Lineage) -> Lineage:
         elif e.kind == kinds.PERFORMANCE_IMPORTED:
             ads = [a.get("ad_name") for a in p.get("ads", []) if a.get("concept_id") == lin.concept_id]
             lin.performance.append({k: p.get(k) for k in ("file", "sha256", "platform", "from", "to")} | {"ads": ads})
+        elif e.kind == kinds.DEPLOY_STARTED:          # the campaign the concept's ads went into
+            lin.deployments.append({"level": "deploy", "platform": p.get("platform"), "account": p.get("account"),
+                                    "name": p.get("campaign"), "platform_id": p.get("campaign_id"), "ts": e.ts,
+                                    "by": e.actor, "created": None})
+        elif e.kind == kinds.DEPLOY_OBJECT:
+            lin.deployments.append({k: p.get(k) for k in ("level", "platform", "account", "name", "platform_id",
+                                                          "created")} | {"ts": e.ts, "by": e.actor})
+        elif e.kind == kinds.DEPLOY_REJECTED:
+            lin.deployments.append({"level": "rejected", "platform": p.get("platform"), "account": p.get("account"),
+                                    "name": p.get("ad_name"), "platform_id": None, "reason": p.get("reason"),
+                                    "ts": e.ts, "by": e.actor, "created": False})
         elif e.kind == kinds.EXPORT_WRITTEN:
             ads = [a.get("ad_name") for a in p.get("ads", []) if a.get("concept_id") == lin.concept_id]
             lin.exports.append({"file": p.get("file"), "sha256": p.get("sha256"), "ads": ads,
@@ -253,6 +265,16 @@ def render_text(lin: Lineage) -> str:
                      f"sha256 {str(perf['sha256'])[:16]}): {', '.join(map(str, perf['ads']))}")
     for exp in lin.exports:
         lines.append(f"  export {exp['file']} (run {exp['run']}): {', '.join(map(str, exp['ads']))}")
+    for dep in lin.deployments:
+        if dep["level"] == "deploy":
+            lines.append(f"  deployed to {dep['platform']} account {dep['account']} by {dep['by']} at {dep['ts']}: "
+                         f"campaign '{dep['name']}'")
+        elif dep["level"] == "rejected":
+            lines.append(f"  {dep['platform']} rejected {dep['name']}: {dep.get('reason')}")
+        else:
+            how = "created" if dep.get("created") else "found"
+            lines.append(f"  {dep['platform']} {dep['level']} {dep['name']} id {dep['platform_id']} ({how}, "
+                         f"account {dep['account']})")
     lines.append(f"  events ({len(lin.events)}):")
     for e in lin.events:
         flag = "" if e.intact else "   <-- DOES NOT VERIFY"

@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "check": ("check", "check", None),
     "serve": ("serve", "serve", None),
     "insights": ("insights", "insights", None),
+    "deploy": ("deploy", "deploy", None),
     "worker": ("worker", "worker", None),
     "migrate": ("runs", "migrate", None),
     "brand": ("brand", "app", "Show, diff, extract and approve the brand object."),
