@@ -92,8 +92,9 @@ class Matcher:
         if numbered:
             forms = [n.text if n is not None else f for f, n in zip(forms, norms, strict=True)]
             variants = [with_numerals(forms[i], words) for i, words in numbered]
-            for (i, _w), variant, found in zip(numbered, variants, self.engine.scan_many([v.text for v in variants]),
-                                                 strict=True):
+            rescanned = ([self.engine.scan(variants[0].text)] if len(variants) == 1
+                         else self.engine.scan_many([v.text for v in variants]))
+            for (i, _w), variant, found in zip(numbered, variants, rescanned, strict=True):
                 extra = _mapped([m for m in found if m.key != self.numbers_key], variant)
                 norm = norms[i]
                 if norm is not None:
