@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     writer_parallel: int | None = None         # requests a local model server serves at once (default: ask it)
     writer_rpm: float | None = None
     writer_tpm: float | None = None
+    redis_url: str | None = None               # with writer_rpm/tpm: one budget shared by every worker (Redis);
+    #                                            a redis:// broker_url serves when this is unset
     price_table: Path | None = None
     verify_writer: str | None = None           # a second model that reviews approved concepts
     audit_redact: bool = True                  # emails, phones, card numbers out of audit payloads
@@ -69,7 +71,6 @@ class Settings(BaseSettings):
     google_ads_login_customer_id: str | None = None
     google_ads_api_base: str = "https://googleads.googleapis.com/v26"       # latest active in 2026-10
     google_ads_token_url: str = "https://oauth2.googleapis.com/token"       # the OAuth refresh-token exchange
-
 
     def writer_options(self, spec: str) -> dict[str, object]:
         """Constructor options for the writer ``spec`` names; the offline writers take none."""

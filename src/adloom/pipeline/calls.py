@@ -2,6 +2,8 @@
 
     layered(writer, factory=...) == CachedWriter(RetryingWriter(RateLimitedWriter(RecordingWriter(writer))))
 
+(with a shared budget, ``SharedBudgetWriter`` from ``writers.shared_budget`` takes the rate limiter's place.)
+
 Outermost first: a cache hit costs nothing and waits for nothing; each retry is its own attempt, waits for
 the rate limiter, and is its own stored row (so a 429 then a success is two rows); the recorder sits next to
 the model so latency is the call's own, not time spent queueing. Retries and rate limits are the writers'
@@ -17,7 +19,7 @@ import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +33,9 @@ from adloom.writers.prompts import source_hash
 from adloom.writers.structured import capture
 from adloom.writers.tasks import unwrap
 from adloom.writers.wrappers import RateLimitedWriter, RetryingWriter, WriterLayer
+
+if TYPE_CHECKING:
+    from adloom.writers.shared_budget import SharedBudget
 
 __all__ = ["CachedWriter", "CallRecorder", "RecordingWriter", "cache_key", "layered", "load_usage"]
 
@@ -157,14 +162,20 @@ class CachedWriter(WriterLayer):
 def layered(writer: Writer, *, factory: sessionmaker[Session], run_id: str | None = None,
             prices: PriceTable | None = None, rpm: float | None = None, tpm: float | None = None,
             concurrency: int | None = None, retries: int = 4, base_delay: float = 0.5, max_delay: float = 30.0,
-            cache: bool = True, recorder: CallRecorder | None = None) -> Writer:
+            cache: bool = True, budget: SharedBudget | None = None, recorder: CallRecorder | None = None) -> Writer:
     """The writer a run uses: cached, retried, rate-limited and recorded.
 
-    ``retries`` counts attempts in all (1 = no retry). ``prices`` defaults to the shipped table.
+    ``retries`` counts attempts in all (1 = no retry). ``prices`` defaults to the shipped table. A shared
+    ``budget`` (Redis: every worker's calls count against it) replaces the in-process ``rpm``/``tpm``.
     """
     if recorder is None:
         recorder = CallRecorder(factory, run_id, prices if prices is not None else PriceTable.load())
     wrapped: Writer = RecordingWriter(writer, recorder)
+    if budget is not None:
+        from adloom.writers.shared_budget import SharedBudgetWriter  # needs redis: the scale extra
+
+        wrapped = SharedBudgetWriter(wrapped, budget)
+        rpm = tpm = None
     if rpm or tpm or concurrency:
         wrapped = RateLimitedWriter(wrapped, rpm=rpm, tpm=tpm, concurrency=concurrency)
     wrapped = RetryingWriter(wrapped, attempts=retries, base_delay=base_delay, max_delay=max_delay)
