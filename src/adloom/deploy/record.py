@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from adloom.audit import AuditLog, NewEvent, kinds
+from adloom.audit.redact import EMAIL, IBAN
 from adloom.deploy.base import DeployPlan, PublishedObject, PublishResult, Rejection
 from adloom.store.db import transaction
 from adloom.store.tables import ConceptRow, VerdictRow
@@ -57,9 +58,11 @@ class DeployRecorder:
     def __init__(self, factory: sessionmaker[Session], audit: AuditLog, plan: DeployPlan, *, actor: str,
                  account: str) -> None:
         self.factory = factory
-        # platform ids are 15-17 digit numbers, some of which pass the Luhn check the card redaction uses: redact
-        # emails and phones as usual, never the ids (a deploy payload carries names and ids, no card data)
-        self.audit = AuditLog(factory, redact=replace(audit.redact, cards=False)) if audit.redact else audit
+        # A deploy payload carries names, accounts and platform ids, no personal data; yet Meta's 15-17 digit ids
+        # can pass the card redaction's Luhn check and a Google customer id (123-456-7890) has a phone's shape.
+        # Emails and the user's own patterns are still redacted; cards and phones are not looked for.
+        self.audit = (AuditLog(factory, redact=replace(audit.redact, cards=False, patterns=(EMAIL, IBAN)))
+                      if audit.redact else audit)
         self.plan = plan
         self.actor = actor
         self.account = account
