@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from adloom.errors import ConfigError
+
+if TYPE_CHECKING:
+    from adloom.writers.shared_budget import SharedBudget
 
 
 class Settings(BaseSettings):
@@ -71,6 +77,23 @@ class Settings(BaseSettings):
     google_ads_login_customer_id: str | None = None
     google_ads_api_base: str = "https://googleads.googleapis.com/v26"       # latest active in 2026-10
     google_ads_token_url: str = "https://oauth2.googleapis.com/token"       # the OAuth refresh-token exchange
+
+    def shared_budget(self, writer_id: str) -> SharedBudget | None:
+        """The model budget every worker shares through Redis, when a Redis URL (``ADLOOM_REDIS_URL``, or a
+        ``redis://`` ``ADLOOM_BROKER_URL``) and a limit (``ADLOOM_WRITER_RPM``/``_TPM``) are set; else ``None``
+        (the in-process limiter applies). Named after the writer id, so runs of one model share one budget.
+        Only a broker URL that was set counts: a default one would send a lone process to wait for a Redis
+        that is not there."""
+        broker = str(self.broker_url or "") if "broker_url" in self.model_fields_set else ""
+        url = self.redis_url or (broker if broker.startswith(("redis://", "rediss://")) else None)
+        if not url or not (self.writer_rpm or self.writer_tpm):
+            return None
+        try:
+            from adloom.writers.shared_budget import Budget, SharedBudget
+        except ImportError as exc:
+            raise ConfigError('a shared model budget needs the redis client: pip install "adloom[scale]"',
+                              field="redis_url") from exc
+        return SharedBudget.from_url(url, writer_id, Budget(rpm=self.writer_rpm, tpm=self.writer_tpm))
 
     def writer_options(self, spec: str) -> dict[str, object]:
         """Constructor options for the writer ``spec`` names; the offline writers take none."""

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -19,9 +19,6 @@ from adloom.settings import Settings
 from adloom.store.concepts import get_run, latest_run
 from adloom.store.db import open_store
 from adloom.store.tables import RunRow
-
-if TYPE_CHECKING:
-    from adloom.writers.shared_budget import SharedBudget
 
 console = Console()
 err_console = Console(stderr=True)
@@ -50,24 +47,6 @@ def cli_errors(func: F) -> F:
             return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
-
-
-def budget_for(settings: Settings, writer_id: str) -> SharedBudget | None:
-    """The model budget every worker shares through Redis, when a Redis URL (``ADLOOM_REDIS_URL``, or a
-    ``redis://`` ``ADLOOM_BROKER_URL``) and a limit (``ADLOOM_WRITER_RPM``/``_TPM``) are set; else ``None``
-    (the in-process limiter applies). Named after the writer id, so runs of one model share one budget.
-    Only a broker URL that was set counts: a default one would send a lone process to wait for a Redis
-    that is not there."""
-    broker = str(getattr(settings, "broker_url", None) or "") if "broker_url" in settings.model_fields_set else ""
-    url = settings.redis_url or (broker if broker.startswith(("redis://", "rediss://")) else None)
-    if not url or not (settings.writer_rpm or settings.writer_tpm):
-        return None
-    try:
-        from adloom.writers.shared_budget import Budget, SharedBudget
-    except ImportError as exc:
-        raise ConfigError('a shared model budget needs the redis client: pip install "adloom[scale]"',
-                          field="redis_url") from exc
-    return SharedBudget.from_url(url, writer_id, Budget(rpm=settings.writer_rpm, tpm=settings.writer_tpm))
 
 
 def store_for(project: Path, settings: Settings | None = None) -> sessionmaker[Session]:

@@ -19,7 +19,6 @@ from adloom.cli.audit import checkpointer_for
 from adloom.cli.common import (
     BrandOpt,
     ProjectOpt,
-    budget_for,
     chosen_run,
     cli_errors,
     console,
@@ -154,7 +153,7 @@ def run(
     options = RunOptions(platforms=chosen, n_angles=angles, hooks_per_concept=hooks,
                          max_attempts=settings.max_attempts, concurrency=settings.concurrency, render=render,
                          force=force, writer_retries=settings.writer_retries, writer_rpm=settings.writer_rpm,
-                         writer_tpm=settings.writer_tpm, writer_budget=budget_for(settings, the_writer.id),
+                         writer_tpm=settings.writer_tpm, writer_budget=settings.shared_budget(the_writer.id),
                          verify_writer=reviewer,
                          prices=PriceTable.load(settings.price_table) if settings.price_table else None,
                          fetch=FetchOptions(allow_private=settings.allow_private_urls,

@@ -87,18 +87,9 @@ class WorkerEnv:
         base = get_writer(spec.spec, **self.settings.writer_options(spec.spec))
         if base.id != spec.id:
             raise ConfigError(f"writer '{spec.spec}' is '{base.id}' on this worker, '{spec.id}' on the driver")
-        budget = _budget(self.settings, base.id)
-        shared = {"budget": budget} if budget is not None else {}   # RPM/TPM shared by every worker (Redis)
         return layered(base, factory=self.factory, run_id=job.run_id, rpm=spec.rpm, tpm=spec.tpm,
-                       retries=spec.retries, cache=not base.offline, recorder=recorder, **shared)
-
-
-def _budget(settings: Settings, writer_id: str) -> Any:
-    """The model budget shared through Redis, when configured (``cli.common.budget_for``)."""
-    from adloom.cli import common
-
-    budget_for = getattr(common, "budget_for", None)
-    return budget_for(settings, writer_id) if budget_for is not None else None
+                       retries=spec.retries, cache=not base.offline, recorder=recorder,
+                       budget=self.settings.shared_budget(base.id))   # RPM/TPM shared by every worker (Redis)
 
 
 def _started(env: WorkerEnv, run_id: str, kind: str, unit: str, key: str) -> dict[str, Any] | None:
