@@ -30,3 +30,33 @@ def test_problems_and_outcomes_without_cue_words_are_recognised() -> None:
 
 def test_without_a_sentence_model_nothing_is_guessed() -> None:
     assert recognise(_spans(), HashedBagOfWords()) == []
+
+
+def test_the_probe_is_deterministic_and_learns_a_direction() -> None:
+    import numpy as np
+
+    from adloom.brand.meaning import fit_probe
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 8))
+    labels = np.array([0] * 20 + [1] * 20 + [2] * 20)
+    x[:20, 0] += 3
+    x[20:40, 1] += 3
+    first, second = fit_probe(x, labels, steps=300), fit_probe(x, labels, steps=300)
+    assert np.array_equal(first[0], second[0])
+    assert ((x @ first[0] + first[1]).argmax(axis=1) == labels).mean() > 0.9
+
+
+def test_a_page_heading_is_its_promise_and_an_faq_heading_is_no_pain() -> None:
+    from adloom.brand.extract import extract
+
+    def doc(i: int, title: str, text: str, kind: str = "website") -> Document:
+        return Document(id=f"d{i}", kind=kind, title=title, text=text,  # type: ignore[arg-type]
+                        provenance=Provenance(file="index.html" if kind == "website" else "faq.md", section=title))
+
+    docs = [doc(1, "Weeknight cooking without the washing-up", "Panwise makes one-tray dinner kits."),
+            doc(2, "Is it hard to clean?", "The tray is non-stick and goes in the dishwasher.", kind="product_doc")]
+    mined = extract(docs, brand_names={"panwise"}, embedder=default_embedder())
+    assert any("Weeknight cooking" in e.text for e in mined.items("desire")), mined.evidence
+    assert not [e for e in mined.items("pain") if "hard to clean" in e.text.lower()]
+    assert any(e.text == "Is it hard to clean?" for e in mined.items("objection"))

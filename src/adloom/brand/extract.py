@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from adloom.brand import meaning, prose, segments
+from adloom.brand import meaning, mining, prose, segments
 from adloom.brand.mining import is_staff
 from adloom.brand.spans import Span, spans
 from adloom.brand.text import content_stems, instruction_like
@@ -54,6 +54,8 @@ def extract(documents: list[Document], *, brand_names: set[str], embedder: Embed
     found: list[tuple[prose.Found, bool]] = []       # (item, said by a customer)
     brand_spans: list[Span] = []
     headings: list[Span] = []
+    hero: list[Span] = []            # the first heading of each web page: the promise the page makes
+    heroes: set[str] = set()
     guidance: list[Span] = []
     for doc in brand_docs:
         doc_spans = [s for s in spans(doc) if not instruction_like(s.text)]
@@ -67,8 +69,15 @@ def extract(documents: list[Document], *, brand_names: set[str], embedder: Embed
         found += [(f, False) for f in prose.heading_objection(doc.title, doc_spans)]
         found += [(f, False) for f in prose.inline_objections(doc_spans)]
         heading = _heading_span(doc)     # "Goodbye, mystery kibble" names a pain the body never repeats
-        headings.append(heading)
-        found += [(f, False) for f in prose.pains(heading) + prose.desires(heading)]
+        if heading.text.endswith("?"):   # an FAQ heading is a doubt, mined as an objection above
+            pass
+        elif doc.kind == "website" and doc.provenance.file not in heroes:
+            heroes.add(doc.provenance.file)
+            hero.append(heading)
+            found += [(f, False) for f in prose.pains(heading)]
+        else:
+            headings.append(heading)
+            found += [(f, False) for f in prose.pains(heading) + prose.desires(heading)]
         for span in doc_spans:
             found += [(f, False) for f in _one_sentence(span, names)]
     customer_spans: list[Span] = []
@@ -86,6 +95,7 @@ def extract(documents: list[Document], *, brand_names: set[str], embedder: Embed
     found += [(f, False) for f in _by_meaning([*brand_spans, *customer_spans], found, names, embedder)]
     # a page heading states the outcome the page sells ("Come home to a clean house"); as a pain it is too terse
     found += [(f, False) for f in _by_meaning(headings, found, names, embedder) if f.kind == "desire"]
+    found += [(f, False) for f in _hero_desires(hero, names, embedder)]
     reading = read_voice(brand_spans, guidance)
     evidence = _dedupe(_evidence(f) for f, _ in found)
     evidence += _voice_evidence(reading)
@@ -100,11 +110,27 @@ def extract(documents: list[Document], *, brand_names: set[str], embedder: Embed
 
 def _by_meaning(candidates: list[Span], found: list[tuple[prose.Found, bool]], names: frozenset[str],
                 embedder: Embedder) -> list[prose.Found]:
-    """Pains and desires the cue patterns missed, recognised by meaning in sentences where they found none."""
-    covered = {(f.span.doc.id, f.span.start, f.span.end, f.span.text) for f, _ in found
-               if f.kind in ("pain", "desire")}
-    rest = [s for s in candidates if (s.doc.id, s.start, s.end, s.text) not in covered]
-    return [prose.Found(r.kind, r.phrase, r.span) for r in meaning.recognise(rest, embedder, names)]
+    """Pains and desires recognised by meaning, also in sentences where a cue found one: a sentence often
+    lists two problems and a cue catches only the clause it sits in. A clause already said is left out, and
+    so is a clause holding a cue's phrase from the same sentence (the cue's cut is the tighter one)."""
+    said = [(f.span.text, content_stems(f.text)) for f, _ in found if f.kind in ("pain", "desire")]
+    kept = []
+    for r in meaning.recognise(candidates, embedder, names):
+        stems = content_stems(r.phrase)
+        if not any(stems <= s or (text == r.span.text and s and s <= stems) for text, s in said):
+            kept.append(prose.Found(r.kind, r.phrase, r.span))
+    return kept
+
+
+def _hero_desires(hero: list[Span], names: frozenset[str], embedder: Embedder) -> list[prose.Found]:
+    """A page's first heading is the outcome it sells ("Maths homework without the tears"), even when it
+    names the pain it removes; a label ("Pricing") or the brand's own name is not."""
+    kept = [s for s in hero if len(s.text.split()) >= 2 and not any(n and n in s.text.lower() for n in names)]
+    if not kept or not meaning.semantic(embedder):
+        return []
+    probs = meaning.probabilities([s.text for s in kept], embedder)
+    return [prose.Found("desire", phrase, span) for span, row in zip(kept, probs, strict=True)
+            if row[2] < 0.5 and (phrase := mining.clause_phrase(span.text.rstrip(".!")))]
 
 
 def _heading_span(doc: Document) -> Span:

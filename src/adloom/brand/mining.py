@@ -80,6 +80,16 @@ def short_phrase(tail: str) -> str:
     return phrase if len(tokens) >= 2 and len(phrase) >= 8 else ""
 
 
+def clause_phrase(clause: str, max_words: int = 10) -> str:
+    """A clause already cut at its boundaries, kept whole up to ``max_words`` (commas in a list of complaints
+    stay), dangling words trimmed and turned to the second person like ``short_phrase``."""
+    tokens = clause.split()[:max_words]
+    while tokens and tokens[-1].lower().strip("'\",") in _DANGLING:
+        tokens.pop()
+    phrase = " ".join(_PERSON.get(t.lower(), t) for t in tokens).strip(" '\",")
+    return phrase if len(tokens) >= 2 and len(phrase) >= 8 else ""
+
+
 def is_staff(speaker: str | None, brand_names: set[str]) -> bool:
     """Reps and hosts describe customers' pains; only the customer's own words are mined."""
     if not speaker:
