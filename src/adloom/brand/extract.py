@@ -33,6 +33,9 @@ _SKIP_SECTION = re.compile(r"\b(?:safety|legal|privacy|terms|cookie|contents|sou
 # "Lead with the feeling customers describe: sore mornings, stiff necks" -> three pains
 _DESCRIBED = re.compile(r"\b(?:customers|people|members|clients|users|parents|they)\s+(?:describe|tell us"
                         r"|mention|complain about|talk about|say)\b[^:]*:\s*(?P<x>.+)", _I)
+# the sentence before a customer's question that says why they doubt: a bad experience before
+_BACKSTORY = re.compile(r"\b(?:tried|been burned|been burnt|got burned|let down|last time|before|already"
+                        r"|used to)\b", _I)
 MINED_KINDS = ("pain", "desire", "objection", "proof", "fact", "offer")
 
 
@@ -163,13 +166,16 @@ def _next_staff_turn(calls: list[Document], index: int, brand_names: set[str]) -
 def _call_objections(turn: list[Span], reply: list[Span]) -> list[prose.Found]:
     """A customer's doubt answered by the next thing the brand's rep says."""
     found = []
-    for span in turn:
+    for i, span in enumerate(turn):
         # on a call every question the customer asks is a doubt the brand has to answer
-        doubting = prose._DOUBT_STATEMENT.search(span.text) or (span.text.endswith("?")
-                                                                  and len(span.text.split()) >= 4)
-        if doubting and reply:
-            found.append(prose.Found("objection", span.text, span, answer=prose.answer_text(reply),
-                                     answer_span=reply[0]))
+        asked = span.text.endswith("?") and len(span.text.split()) >= 4
+        if not (reply and (asked or prose._DOUBT_STATEMENT.search(span.text))):
+            continue
+        text = span.text
+        before = turn[i - 1].text if asked and i else ""
+        if before and not before.endswith("?") and _BACKSTORY.search(before):
+            text = f"{before} {text}"     # "We tried a tutor and he sat on his phone. How do I know ...?"
+        found.append(prose.Found("objection", text, span, answer=prose.answer_text(reply), answer_span=reply[0]))
     return found
 
 

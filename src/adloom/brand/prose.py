@@ -216,7 +216,8 @@ _ANSWER_LEAD = re.compile(r"^(?:yes|no|yep|nope|absolutely|not at all|good quest
 
 def heading_objection(doc_title: str, body: list[Span]) -> list[Found]:
     """An FAQ heading asked as a question, answered by the text under it."""
-    if not doc_title.rstrip().endswith("?") or not body or not _DOUBT.search(doc_title):
+    title = doc_title.strip()
+    if not title.endswith("?") or not body or not (_DOUBT.search(title) or _DOUBT_START.match(title)):
         return []
     return [Found("objection", doc_title.strip(), body[0], answer=answer_text(body), answer_span=body[0])]
 
@@ -249,13 +250,16 @@ def answer_text(spans: list[Span], max_words: int = 40) -> str:
 # ---------------------------------------------------------------- offers, proof, facts
 
 _OFFER = re.compile(
-    r"\bfree\s+(?:[\w-]+\s+){0,2}(?:delivery|shipping|returns?)\b|\b(?:is|are|costs?|for just|only)\s+[$£€]\d"
+    r"\bfree\s+(?:[\w-]+\s+){0,2}(?:delivery|shipping|returns?)\b|\b(?:is|are|(?<!can )costs?|for just|only)\s+[$£€]\d"
     r"|\bfirst\s+(?:\w+\s+){1,2}(?:is|are)\s+(?:free|half[- ]price|on us)\b"
     r"|\bfree\s+(?:shipping|delivery|returns?|return shipping|trial|consultation|quote|sample|session|class|lesson"
     r"|month|week|gift|assessment|estimate|first)\b|\b\d+[- ](?:night|day|week|month)\s+(?:free\s+)?trial\b"
     r"|\btrial\b|\bmoney[- ]back\b|\bfull refund\b|\brefund(?:ed)?\b|\bguarantee[ds]?\b|\bwarranty\b"
     r"|\d+\s?%\s+off\b|\b\$\d+\s+off\b|\boff your first\b|\bdiscount\b|\bpromo\b|\bcode\s+[A-Z0-9]{3,}"
-    r"|\breturn (?:it |them )?within \d+|\b[$£€]\d+(?:\.\d\d)?\s*(?:a|per|/)\s*(?:month|week|year|box)"
+    r"|\breturn (?:it |them )?within \d+|(?<![\w$£€])[$£€]\d[\d,]*(?:\.\d\d)?\s*(?:a|an|per|/)\s*[a-z]+"
+    r"|(?<![\w$£€])[$£€]\d[\d,]*(?:\.\d\d)?\s+for\s+(?:the|a|an|one|each|your|every)\b"
+    r"|\bno\s+(?:setup|set-up|joining|booking|hidden|cancellation|call-out|callout|admin)\s+fees?\b"
+    r"|\btry (?:it|them|us)\b.{0,30}\bfor \d+\s+(?:days|nights|weeks)\b"
     r"|\b(?:from|start at|starts at|only|just)\s+[$£€]\d|\bfree for \d+|\bstart free\b|\bhalf[- ]price\b"
     r"|\bcancel (?:\w+ ){0,2}(?:any ?time|whenever)|\b\d+\s+nights\b|\bskip (?:or|,)|\b0% apr\b"
     r"|\bcoupon\b|\bsave\s+(?:\$?\d|up to)|\bfirst\s+(?:box|order|month|lesson|class|session)\s+(?:is\s+)?(?:free|half)"
@@ -311,7 +315,7 @@ def _is_spec(text: str) -> bool:
 _SPEC_SECTION = re.compile(r"\b(?:in the box|in a box|included|what you get|specs|specifications|features"
                            r"|ingredients|tech specs|materials|dimensions|how it works|how we work|what makes"
                            r"|different|under the hood|inside|built for|what's in)\b", _I)
-_DOES = re.compile(r"^(?:it|they|the app|every \w+|each \w+|(?:the|our|its|all)\s+(?:[\w-]+\s+){{0,2}}?[\w-]+"
+_DOES = re.compile(r"^(?:it|they|the app|every \w+|each \w+|(?:the|our|its|all|a|an|your)\s+(?:[\w-]+\s+){{0,2}}?[\w-]+"
                    r"|{name})\s+(?:\w+\s+)?(?:is|are|has|have|uses|use|connects|syncs"
                    r"|sorts|tracks|keeps?|sends|delivers|ships|roasts|cooks|builds|adjusts|caps|schedules|covers"
                    r"|comes|includes|works|pairs|charges|weighs|gives|lasts|holds|fits|folds|sinks?|sits?|moves?"
@@ -324,12 +328,22 @@ _COUNTED = re.compile(r"\b\d[\d,.]*\s+(?:[\w-]+\s+){1,2}(?:coils|layers|ingredie
                       r"|languages)\b", _I)
 
 
+_ACTS = re.compile(r"\b(?:and|then)\s+(?:{name})\s+(?!is\b|was\b|has\b|does\b)[a-z]{{3,}}(?<!ss)s\b"
+                   r"|^we\s+(?:pay|send|cover|visit|deliver|collect|fix|ship|install|handle|match|check|book|call"
+                   r"|text|email|repair|replace|test|bring|pick|plan|cook|clean|train|review|update|introduce"
+                   r"|arrange|file|track|pack|source|grow|make|build|host|run)\b"
+                   r"|\byou(?:'ll)?\s+(?:get|receive)\s+(?:a|an|the|your|photos|updates?|reports?|\d)\b")
+
+
 def facts(span: Span, names: frozenset[str] = frozenset()) -> list[Found]:
     text = span.text
     if _SPEC_SECTION.search(span.doc.title) and len(text.split()) <= 25:
         return [Found("fact", text, span)]
     subject = "|".join(re.escape(n) for n in sorted(names) if n) or "(?!)"
     if re.match(_DOES.pattern.format(name=subject), text, _I) and not _NOT_FACT.search(text) \
+            and 4 <= len(text.split()) <= 40:
+        return [Found("fact", text, span)]
+    if re.search(_ACTS.pattern.format(name=subject), text, _I) and not _NOT_FACT.search(text) \
             and 4 <= len(text.split()) <= 40:
         return [Found("fact", text, span)]
     if (_FACT.search(text) or _COUNTED.search(text)) and not _NOT_FACT.search(text) and 3 <= len(text.split()) <= 45:

@@ -24,7 +24,10 @@ _WHO = r"(?:people|adults|women|men|parents|mums|moms|dads|families|kids|teens|s
        r"|developers|engineers|managers|shoppers|cooks|gardeners|renters|homeowners|buyers|patients|members"\
        r"|customers|clients|readers|learners|couples|commuters|gamers|musicians|artists|sleepers|eaters"\
        r"|vegans|dogs|cats|pet owners|anyone|everyone|those|skin|bakers|makers|babies|toddlers|restaurants"\
-       r"|cafés|cafes|venues|shops|landlords|tenants|drivers|dog owners|cat owners|households|singles)"
+       r"|cafés|cafes|venues|shops|landlords|tenants|drivers|dog owners|cat owners|households|singles"\
+       r"|agencies|consultants|studios|firms|practices|clinics|salons|gyms|schools|charities|retailers|sellers"\
+       r"|recruiters|agents|coaches|therapists|tutors|carers|trades|tradespeople|contractors|builders|designers"\
+       r"|marketers|writers|photographers|dwellers|flat dwellers|landladies|farmers|growers|surgeries|employers)"
 _PERSONA = [re.compile(p, _I) for p in (
     r"\b(?:for|built for|made for|designed for|created for|aimed at|serves|serving|helps|helping|loved by"
     r"|trusted by|used by|work with|works with|working with)\s+(?P<x>[^.;:]+)",
