@@ -1,0 +1,48 @@
+"""What the throttle and two-runs fault tests share beyond ``fault_harness``: a scene on Redis database 15
+(theirs alone, flushed before and after; the harness's ``fault_scene`` uses 13), and workers started side by
+side rather than one after another (each takes seconds to import; four in a row would cost the test's budget).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.scale.fault_harness import Scene, flush_redis, private_database, skip_unless_postgres_pass, wait_until
+
+REDIS_DB15 = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def scene15(db_url: str, tmp_path: Path) -> Iterator[Scene]:
+    """A fault scene on a private PostgreSQL database and Redis database 15 (broker and shared budget).
+    ``db_url`` is asked for only so the PostgreSQL pass selects the test (see tests/conftest.py)."""
+    skip_unless_postgres_pass()
+    with private_database() as url:
+        scene = Scene(url, tmp_path / "project", broker_url=REDIS_DB15)
+        scene.extra_env["ADLOOM_REDIS_URL"] = REDIS_DB15
+        scene.project.mkdir()
+        flush_redis(REDIS_DB15)
+        try:
+            yield scene
+        finally:
+            scene.stop_all()
+            flush_redis(REDIS_DB15)
+
+
+def start_workers(scene: Scene, n: int, *args: str, ready_within: float = 120) -> list[subprocess.Popen[str]]:
+    """``n`` ``adloom worker ARGS`` started at once; returns when every one says it is ready."""
+    first = sum(1 for name in scene.names.values() if name.startswith("worker"))
+    procs = [scene.start("worker", *args, log=f"worker{first + i}") for i in range(n)]
+    logs = [scene.project / "logs" / f"worker{first + i}.err" for i in range(n)]
+
+    def all_ready() -> bool:
+        for proc in procs:
+            assert proc.poll() is None, f"a worker exited {proc.returncode}:\n{scene.tail(proc)}"
+        return all("ready." in log.read_text() for log in logs)
+
+    wait_until(f"{n} workers ready", all_ready, timeout=ready_within)
+    return procs
