@@ -95,7 +95,10 @@ def extract(documents: list[Document], *, brand_names: set[str], embedder: Embed
         for span in turn:
             found += [(f, True) for f in prose.pains(span) + prose.desires(span)]
         found += [(f, True) for f in _call_objections(turn, reply)]
-    found += [(f, False) for f in _by_meaning([*brand_spans, *customer_spans], found, names, embedder)]
+    # a sentence that is an offer states terms; its problem words ("no extra charge") are not the reader's pain
+    stated = {(f.span.doc.id, f.span.start) for f, _ in found if f.kind == "offer"}
+    plain = [s for s in [*brand_spans, *customer_spans] if (s.doc.id, s.start) not in stated]
+    found += [(f, False) for f in _by_meaning(plain, found, names, embedder)]
     # a page heading states the outcome the page sells ("Come home to a clean house"); as a pain it is too terse
     found += [(f, False) for f in _by_meaning(headings, found, names, embedder) if f.kind == "desire"]
     found += [(f, False) for f in _hero_desires(hero, names, embedder)]

@@ -54,13 +54,18 @@ _MARKERS: dict[str, re.Pattern[str]] = {
     "candid": re.compile(r"\b(?:honest\w*|truth|we don't claim|not a (?:treatment|cure|medical)"
                          r"|would rather|we'd rather"
                          r"|still thin|isn't|is not|does not|doesn't|no magic|won't|we can't promise|not more"
-                         r"|nothing else|hope you won't|patch test|talk to your|if it's not right|if it isn't)\b", _I),
+                         r"|nothing else|hope you won't|patch test|talk to your|if it's not right|if it isn't"
+                         # naming limits and the ugly truth plainly, general copywriting forms
+                         r"|are not|aren't|not covered|not a replacement|not for you|shouldn't|nobody|no one"
+                         r"|never helped|only find out|the truth is|to be fair|let's be honest|we started)\b", _I),
     "warm": re.compile(r"\b(?:we'll|we're here|help you|together|welcome|care|you deserve|on us|we get it"
                        r"|for you|families|little ones|happy|love[sd]?"
                        r"|your (?:kids|dog|family|evenings)|feel good"
                        # empathy in the second person, general copywriting forms
                        r"|you're not alone|we know|we understand|we've been there|all of you|you'll love"
-                       r"|your (?:home|baby|little one|team|weekend)s?|proud)\b", _I),
+                       r"|your (?:home|baby|little one|team|weekend)s?|proud"
+                       r"|your (?:pet|child|children|son|daughter|partner|mum|dad|parents?|grandchild\w*)"
+                       r"|granddaughter|grandson|grandchildren|little ones|the people who|with the family)\b", _I),
     "playful": re.compile(r"!|\b(?:yep|nope|hey|yay|oops|spoiler|seriously|lol|ta-da|whoa)\b|😀|🎉|✨", _I),
     "premium": re.compile(r"\b(?:crafted|luxur\w+|finest|artisan\w*|handmade|hand-finished|curated|exquisite"
                           r"|heritage|bespoke|elegan\w+)\b", _I),
@@ -70,7 +75,9 @@ _MARKERS: dict[str, re.Pattern[str]] = {
                        r"|don't worry|relax\w*|sleep\w*|barely|rest)\b", _I),
     "energetic": re.compile(r"\b(?:crush|smash|power|unstoppable|go hard|let's go|level up|beast|fuel|ignite"
                             r"|explosive|push)\b", _I),
-    "practical": re.compile(r"^(?:open|pick|choose|set|start|send|add|follow|use|tap|book|fill|plug|charge|skip)\b"
+    "practical": re.compile(r"^(?:open|pick|choose|set|start|send|add|follow|use|tap|book|fill|plug|charge|skip"
+                            r"|call|connect|download|log|sign up|order|enter|upload|message|text|leave|bring)\b"
+                            r"|\bin one (?:click|place|tap)\b|\bone (?:account|place|pipeline|dashboard)\b"
                             r"|\bstep[- ]by[- ]step\b|\bstep \d\b|\bhow to\b|\bfrom the app\b|\bminutes from\b", _I),
 }
 _MIN_SHARE = {"evidence-led": 0.18, "candid": 0.1, "warm": 0.08, "playful": 0.12, "premium": 0.06,
