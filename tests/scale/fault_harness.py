@@ -8,13 +8,16 @@ so terminating *its* backends can never touch another test's or another helper's
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -120,7 +123,10 @@ class Scene:
         logs = self.project / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         name = log or f"p{len(self.procs)}"
-        proc = subprocess.Popen([ADLOOM, *args], env=env or self.env(), text=True, cwd=self.project,
+        # its database connections carry its log name (pg_stat_activity.application_name), so a test can
+        # tell a worker's backend from the driver's
+        env = {"PGAPPNAME": f"adloom-{name}", **(env or self.env())}
+        proc = subprocess.Popen([ADLOOM, *args], env=env, text=True, cwd=self.project,
                                 stdout=(logs / f"{name}.out").open("w"), stderr=(logs / f"{name}.err").open("w"),
                                 start_new_session=True)
         self.procs.append(proc)
@@ -207,16 +213,52 @@ def wait_until(what: str, check: Callable[[], bool], timeout: float = 300, every
 
 
 def assert_no_duplicates(scene: Scene) -> None:
-    """No concept, model call or audit event stored twice by a unit that ran twice."""
+    """No concept, model call or audit event stored twice by a unit that ran twice (or a stage run twice).
+
+    Which audit events may legitimately repeat for one concept, and how each is keyed:
+
+    - a unit's own events (``concept.generated``, ``verdict.recorded``, ``regeneration.requested``) come once
+      per attempt: keyed (kind, subject, attempt, the failure record or not). A unit that wrote twice
+      repeats them whatever the model answered the second time.
+    - the driver's dedupe stage judges a concept it changed again once per run that ships it: a
+      ``verdict.recorded`` with ``after: dedupe``, at most one per run linking the concept.
+    - ``concept.sealed`` is appended at every write of the payload: once by the unit that stored it, and
+      once more for each re-judgement that re-stores it (dedupe; a reviewer's edit, which records its
+      verdict with ``edited_by``). So a concept's seals may not outnumber 1 + those verdicts: a unit that
+      stored its concept twice, or a stage that re-sealed without judging, is caught even when dedupe
+      also re-sealed (the old key (subject, attempt) flagged dedupe's legitimate re-seal, same attempt).
+    """
     dup_calls = scene.rows(
         "SELECT run_id, cache_key, count(*) FROM writer_calls WHERE cache_hit = 0 AND error IS NULL "
         "GROUP BY run_id, cache_key HAVING count(*) > 1")
     assert not dup_calls, f"the same model call stored twice in one run: {dup_calls[:5]}"
-    dup_events = scene.rows(
-        "SELECT kind, subject, payload::jsonb ->> 'attempt', count(*) FROM audit_events "
-        "WHERE kind IN ('concept.generated', 'verdict.recorded', 'concept.sealed') "
-        "GROUP BY kind, subject, payload::jsonb ->> 'attempt' HAVING count(*) > 1")   # one per attempt
-    assert not dup_events, f"a concept's events written twice: {dup_events[:5]}"
+    events = scene.rows(
+        "SELECT seq, kind, subject, payload::text FROM audit_events WHERE kind IN "
+        "('concept.generated', 'verdict.recorded', 'regeneration.requested', 'concept.sealed') ORDER BY seq")
+    per_attempt: Counter[tuple[str, str, Any, bool]] = Counter()
+    rejudged: Counter[str] = Counter()          # dedupe's re-judgements
+    edited: Counter[str] = Counter()            # a reviewer's edits
+    seals: Counter[str] = Counter()
+    for _seq, kind, subject, payload in events:
+        data = json.loads(payload) if payload else {}
+        if kind == "concept.sealed":
+            seals[subject] += 1
+        elif kind == "verdict.recorded" and data.get("after") == "dedupe":
+            rejudged[subject] += 1
+        elif kind == "verdict.recorded" and data.get("edited_by"):
+            edited[subject] += 1
+        else:
+            per_attempt[(kind, subject, data.get("attempt"), "error" in data)] += 1
+    twice = [key for key, n in per_attempt.items() if n > 1]
+    assert not twice, f"a concept's per-attempt events written twice: {twice[:5]}"
+    runs_of = Counter(cid for (cid,) in scene.rows("SELECT concept_id FROM run_concepts"))
+    rejudged_too_often = [(cid, n, runs_of[cid]) for cid, n in rejudged.items() if n > runs_of[cid]]
+    assert not rejudged_too_often, f"dedupe verdicts beyond one per run (concept, verdicts, runs): " \
+        f"{rejudged_too_often[:5]}"
+    unjustified = [(cid, n, rejudged[cid] + edited[cid]) for cid, n in seals.items()
+                   if n > 1 + rejudged[cid] + edited[cid]]
+    assert not unjustified, f"concepts sealed more often than stored and re-judged (concept, seals, " \
+        f"re-judgements): {unjustified[:5]}"
     dup_links = scene.rows("SELECT run_id, position, count(*) FROM run_concepts GROUP BY run_id, position "
                            "HAVING count(*) > 1")
     assert not dup_links, f"two concepts at one position of a run: {dup_links[:5]}"
@@ -229,6 +271,32 @@ def assert_no_half_written_concepts(scene: Scene) -> None:
         "(SELECT 1 FROM verdicts v WHERE v.concept_id = c.id) OR NOT EXISTS "
         "(SELECT 1 FROM audit_events e WHERE e.kind = 'concept.generated' AND e.subject = c.id))")
     assert not orphans, f"concepts stored without their verdicts or audit event: {orphans[:5]}"
+
+
+def assert_concepts_complete(scene: Scene) -> None:
+    """Stricter than the above: every stored concept has, for each of its attempts, its verdict row and its
+    ``concept.generated`` and ``verdict.recorded`` events, and a seal; each run's units that wrote concepts
+    committed at least one model-call row per attempt with them (a unit's rows commit in one transaction)."""
+    verdict_rows = set(scene.rows("SELECT concept_id, attempt FROM verdicts"))
+    events = set(scene.rows("SELECT kind, subject, (payload::jsonb ->> 'attempt')::int FROM audit_events "
+                            "WHERE kind IN ('concept.generated', 'verdict.recorded')"))
+    sealed = {s for (s,) in scene.rows("SELECT DISTINCT subject FROM audit_events WHERE kind = 'concept.sealed'")}
+    missing = []
+    for cid, attempts in scene.rows("SELECT id, attempts FROM concepts WHERE status <> 'failed'"):
+        for attempt in range(1, int(attempts) + 1):
+            missing += [(cid[:12], attempt, what) for what, present in (
+                ("verdict row", (cid, attempt) in verdict_rows),
+                ("concept.generated", ("concept.generated", cid, attempt) in events),
+                ("verdict.recorded", ("verdict.recorded", cid, attempt) in events)) if not present]
+        if cid not in sealed:
+            missing.append((cid[:12], None, "concept.sealed"))
+    assert not missing, f"concepts stored without all their rows (concept, attempt, missing): {missing[:8]}"
+    written = scene.rows(
+        "SELECT run_id, sum((result::jsonb ->> 'attempts')::int) FROM run_units WHERE kind = 'concept' "
+        "AND status = 'done' AND NOT coalesce((result::jsonb ->> 'reused')::boolean, false) GROUP BY run_id")
+    for run_id, attempts in written:
+        calls = scene.scalar("SELECT count(*) FROM writer_calls WHERE run_id = :r", r=run_id)
+        assert calls >= attempts, f"run {run_id}: {attempts} attempts written, {calls} model-call rows stored"
 
 
 def assert_audit_verifies(scene: Scene) -> str:
@@ -251,16 +319,29 @@ def concepts_of(scene: Scene, run_id: str) -> set[str]:
 def fault_scene(db_url: str, tmp_path: Path) -> Iterator[Scene]:
     """A scene on a private PostgreSQL database. ``db_url`` is asked for only so the PostgreSQL pass selects
     the test (see tests/conftest.py); the test's own database is made here, so it can be disconnected."""
+    with scene_on(tmp_path) as scene:
+        yield scene
+
+
+@contextmanager
+def scene_on(tmp_path: Path, broker_url: str | None = None) -> Iterator[Scene]:
+    """A scene on a private PostgreSQL database with ``broker_url`` (default: the suite's Redis database,
+    flushed before and after; a broker the test started itself, such as ``private_redis``, is its own)."""
     skip_unless_postgres_pass()
     with private_database() as url:
         scene = Scene(url, tmp_path / "project")
+        if broker_url is not None:
+            scene.broker_url = broker_url
         scene.project.mkdir()
-        flush_redis(scene.broker_url)
+        shared = broker_url is None
+        if shared:
+            flush_redis(scene.broker_url)
         try:
             yield scene
         finally:
             scene.stop_all()
-            flush_redis(scene.broker_url)
+            if shared:
+                flush_redis(scene.broker_url)
 
 
 def flush_redis(url: str) -> None:
@@ -270,3 +351,77 @@ def flush_redis(url: str) -> None:
         redis.Redis.from_url(url).flushdb()
     except redis.RedisError as exc:
         pytest.fail(f"Redis at {url} is unreachable: {exc}")
+
+
+# ---------------------------------------------------------------- a Redis server of the test's own
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RedisServer:
+    """A ``redis-server`` on 127.0.0.1:PORT that only this test uses, so it can be killed and started again
+    (the machine's Redis on 6379 is shared and never touched). No persistence (``--save ''``, no AOF), like
+    the machine's: a restart comes back empty, the harder case, where nothing queued survives."""
+
+    port: int
+    workdir: Path
+    proc: subprocess.Popen[bytes] | None = None
+    starts: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        exe = shutil.which("redis-server")
+        if exe is None:
+            pytest.fail("redis-server is not installed (apt-get install redis-server)")
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        log = (self.workdir / f"redis{self.starts}.log").open("wb")
+        self.proc = subprocess.Popen(
+            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.workdir), "--protected-mode", "no"], stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        self.starts += 1
+        wait_until(f"redis-server on port {self.port}", self._up, timeout=30, every=0.05)
+
+    def _up(self) -> bool:
+        import redis
+
+        assert self.proc is not None and self.proc.poll() is None, \
+            f"redis-server exited: {(self.workdir / f'redis{self.starts - 1}.log').read_text()[-2000:]}"
+        try:
+            return bool(redis.Redis(port=self.port, socket_connect_timeout=0.5).ping())
+        except redis.RedisError:
+            return False
+
+    def run_id(self) -> str:
+        import redis
+
+        return str(redis.Redis(port=self.port, socket_connect_timeout=2).info("server")["run_id"])
+
+    def kill(self) -> None:
+        """SIGKILL: a crash, nothing written, every connection cut."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+    def restart(self, down_for: float = 0.0) -> None:
+        self.kill()
+        time.sleep(down_for)
+        self.start()
+
+
+@contextmanager
+def private_redis(workdir: Path) -> Iterator[RedisServer]:
+    server = RedisServer(free_port(), workdir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
