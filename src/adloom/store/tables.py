@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Float, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, Float, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -224,6 +224,15 @@ class AuditEventRow(Base):
 
 
 Index("ix_verdicts_concept_attempt", VerdictRow.concept_id, VerdictRow.attempt)
+# a million concepts (migration 0008): newest first overall and per brand, id prefixes, a brand's index, and
+# the review-routed ones the desk's queue sync looks for
+Index("ix_concepts_created_at", ConceptRow.created_at)
+Index("ix_concepts_brand_created_at", ConceptRow.brand_slug, ConceptRow.created_at)
+Index("ix_concepts_brand_angle_segment", ConceptRow.brand_slug, ConceptRow.angle_id, ConceptRow.segment_id,
+      ConceptRow.id)
+Index("ix_concepts_id_prefix", ConceptRow.id, postgresql_ops={"id": "varchar_pattern_ops"})
+Index("ix_concepts_review", ConceptRow.id, postgresql_where=text("status = 'review'"),
+      sqlite_where=text("status = 'review'"))
 
 
 # ---------------------------------------------------------------- review desk and API (migration 0004_review)
