@@ -33,16 +33,23 @@ def scene15(db_url: str, tmp_path: Path) -> Iterator[Scene]:
             flush_redis(REDIS_DB15)
 
 
-def start_workers(scene: Scene, n: int, *args: str, ready_within: float = 120) -> list[subprocess.Popen[str]]:
-    """``n`` ``adloom worker ARGS`` started at once; returns when every one says it is ready."""
+def start_workers(scene: Scene, n: int, *args: str, ready_within: float = 120,
+                  wait: bool = True) -> list[subprocess.Popen[str]]:
+    """``n`` ``adloom worker ARGS`` started at once; with ``wait``, returns when every one says it is ready
+    (else call ``wait_ready``: a driver may start meanwhile, its units wait in the queue)."""
     first = sum(1 for name in scene.names.values() if name.startswith("worker"))
     procs = [scene.start("worker", *args, log=f"worker{first + i}") for i in range(n)]
-    logs = [scene.project / "logs" / f"worker{first + i}.err" for i in range(n)]
+    if wait:
+        wait_ready(scene, procs, ready_within)
+    return procs
+
+
+def wait_ready(scene: Scene, procs: list[subprocess.Popen[str]], ready_within: float = 120) -> None:
+    logs = [scene.project / "logs" / f"{scene.names[proc.pid]}.err" for proc in procs]
 
     def all_ready() -> bool:
         for proc in procs:
             assert proc.poll() is None, f"a worker exited {proc.returncode}:\n{scene.tail(proc)}"
         return all("ready." in log.read_text() for log in logs)
 
-    wait_until(f"{n} workers ready", all_ready, timeout=ready_within)
-    return procs
+    wait_until(f"{len(procs)} workers ready", all_ready, timeout=ready_within)

@@ -37,13 +37,13 @@ from tests.scale.fault_harness import (
     concepts_of,
     copy_brand,
 )
-from tests.scale.faults_db15 import scene15, start_workers  # noqa: F401  (fixture)
+from tests.scale.faults_db15 import scene15, start_workers, wait_ready  # noqa: F401  (fixture)
 from tests.writers_models.fake_model_server import Profile, fake_model_server
 
 RPM = 60.0                       # one request a second, shared by the driver and the 4 workers
 BURST = max(1.0, RPM * 5 / 60)   # the budget's default request burst: 5 s of rate (writers.ratelimit.BURST_SECONDS)
 RETRY_AFTER = 2.0
-JITTER = 0.2                     # s between the budget's grant and the request reaching the stand-in
+JITTER = 0.5                     # s between the budget's grant and the request reaching the stand-in (a loaded CI box)
 WORKERS = 4
 
 
@@ -56,8 +56,10 @@ def test_a_throttling_provider_across_four_workers(scene15: Scene) -> None:  # n
         scene.model_url = model.base_url
         # 8 attempts: after each pause the refused call may come third again (the others queued first)
         scene.extra_env.update(ADLOOM_WRITER_RPM=f"{RPM:g}", ADLOOM_WRITER_RETRIES="8")
-        start_workers(scene, WORKERS, "--concurrency", "1")
+        # the workers start alongside the driver (its units wait in the queue): ~10 s saved
+        workers = start_workers(scene, WORKERS, "--concurrency", "1", wait=False)
         driver = scene.start(*scene.run_cmd(brand, "--executor", "celery"), log="driver")
+        wait_ready(scene, workers)
         out = scene.wait(driver, timeout=600)
         log = sorted(model.log(), key=lambda r: r["wall"])
 
