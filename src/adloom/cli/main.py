@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from importlib import import_module
 from importlib.util import find_spec
 from pathlib import Path
@@ -59,9 +60,19 @@ def load(name: str) -> Any:
 
 
 def _docstring(module: str, attr: str) -> str:
+    """Parsed from the function's own lines (up to the next top-level def, class or decorator): parsing
+    every command module whole was half of ``adloom --help``'s CPU time (0.12 of 0.25 s). The whole module
+    when the cut does not parse."""
     spec = find_spec(f"adloom.cli.{module}")
     assert spec is not None and spec.origin is not None
-    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    source = Path(spec.origin).read_text(encoding="utf-8")
+    start = re.search(rf"^(?:async )?def {attr}\(", source, re.MULTILINE)
+    end = re.compile(r"^(?:@|def |async def |class )", re.MULTILINE).search(source, start.end()) if start else None
+    try:
+        tree = ast.parse(source[start.start():end.start() if end else None]) if start else None
+    except SyntaxError:
+        tree = None
+    tree = tree or ast.parse(source)
     node = next(n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == attr)
     return ast.get_docstring(node) or ""
 

@@ -1,0 +1,50 @@
+"""Issue 17 (`adloom --help` <= 0.5 s): what a cold `adloom` process imports, read from the interpreter itself.
+
+Each case is a fresh `python -X importtime -m adloom.cli.main ...`, the same module the `adloom` script calls,
+with no probe code in the process; the modules it loaded are the names importtime lists. A module-level
+import of a heavy dependency anywhere on the path of `--help` fails here, whatever the machine's speed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+# Needed by no listing: the store, the models and their runtimes, the governance engines, rendering.
+HEAVY = ("sqlalchemy", "alembic", "numpy", "pydantic", "onnxruntime", "tokenizers", "hyperscan", "regorus",
+         "PIL", "trafilatura", "jinja2", "adloom.store", "adloom.governance", "adloom.pipeline")
+# Loaded only once a run needs them, never to list a command's options.
+RUN_HELP_HEAVY = ("onnxruntime", "tokenizers", "hyperscan", "PIL")
+
+
+def imported(*args: str) -> tuple[int, str, set[str]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADLOOM_")}
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "adloom.cli.main", *args], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    names = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines()
+             if line.startswith("import time:") and line.count("|") == 2}
+    names.discard("imported package")       # importtime's header line
+    return done.returncode, done.stdout, names
+
+
+def heavy_in(names: set[str], prefixes: tuple[str, ...]) -> list[str]:
+    return sorted(n for n in names if any(n == p or n.startswith(f"{p}.") for p in prefixes))
+
+
+@pytest.mark.parametrize("args", [("--help",), (), ("--version",)], ids=["help", "no-args", "version"])
+def test_the_listing_imports_no_heavy_module(args: tuple[str, ...]) -> None:
+    code, out, names = imported(*args)
+    assert code in (0, 2), out          # click exits 2 after printing the help for no arguments
+    assert {"typer", "adloom.cli"} <= names       # the parse saw the imports at all (main runs as __main__)
+    assert ("adloom 0." in out) if args == ("--version",) else ("Run the whole pipeline" in out)
+    assert heavy_in(names, HEAVY) == []
+
+
+def test_run_help_loads_no_model_runtime_or_render_stack() -> None:
+    code, out, names = imported("run", "--help")
+    assert code == 0 and "--no-render" in out
+    assert "adloom.pipeline.run" in names       # the run command was loaded (its module imports the driver)
+    assert heavy_in(names, RUN_HELP_HEAVY) == []
