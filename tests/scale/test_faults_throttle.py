@@ -32,6 +32,7 @@ from tests.conftest import EXAMPLE_BRAND
 from tests.scale.fault_harness import (
     Scene,
     assert_audit_verifies,
+    assert_concepts_complete,
     assert_no_duplicates,
     assert_no_half_written_concepts,
     concepts_of,
@@ -86,6 +87,7 @@ def test_a_throttling_provider_across_four_workers(scene15: Scene) -> None:  # n
 
     assert_no_duplicates(scene)
     assert_no_half_written_concepts(scene)
+    assert_concepts_complete(scene)
     assert_audit_verifies(scene)
 
 

@@ -13,6 +13,7 @@ from tests.conftest import EXAMPLE_BRAND
 from tests.scale.fault_harness import (
     Scene,
     assert_audit_verifies,
+    assert_concepts_complete,
     assert_no_duplicates,
     assert_no_half_written_concepts,
     copy_brand,
@@ -58,4 +59,5 @@ def test_two_runs_of_one_brand_at_once(scene15: Scene) -> None:  # noqa: F811
                            "WHERE run_id = :r AND kind = 'concept'", r=run)[0] for run in (a, b)})
     assert_no_duplicates(scene)
     assert_no_half_written_concepts(scene)
+    assert_concepts_complete(scene)
     assert_audit_verifies(scene)
