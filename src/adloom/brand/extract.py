@@ -95,14 +95,18 @@ def extract(documents: list[Document], *, brand_names: set[str], embedder: Embed
         for span in turn:
             found += [(f, True) for f in prose.pains(span) + prose.desires(span)]
         found += [(f, True) for f in _call_objections(turn, reply)]
-    # a sentence that is an offer states terms; its problem words ("no extra charge") are not the reader's pain
-    stated = {(f.span.doc.id, f.span.start) for f, _ in found if f.kind == "offer"}
+    # an offer states terms and a result reports numbers ("no extra charge", "scores fell by a third"): their
+    # problem words are not the reader's pain; a quoted testimonial is the customer's own words and stays
+    stated = {(f.span.doc.id, f.span.start) for f, _ in found
+              if f.kind == "offer" or (f.kind == "proof" and not prose._TESTIMONIAL.search(f.span.text))}
     plain = [s for s in [*brand_spans, *customer_spans] if (s.doc.id, s.start) not in stated]
     found += [(f, False) for f in _by_meaning(plain, found, names, embedder)]
     # a page heading states the outcome the page sells ("Come home to a clean house"); as a pain it is too terse
     found += [(f, False) for f in _by_meaning(headings, found, names, embedder) if f.kind == "desire"]
     found += [(f, False) for f in _hero_desires(hero, names, embedder)]
     reading = read_voice(brand_spans, guidance)
+    # a pain or wish that names the brand describes the product ("Acme is a programme for people whose")
+    found = [(f, c) for f, c in found if f.kind not in ("pain", "desire") or not _names(f.text, names)]
     evidence = _dedupe(_evidence(f) for f, _ in found)
     evidence += _voice_evidence(reading)
     mined = segments.cluster(segments.persona_statements([*brand_spans, *customer_spans]), embedder)
@@ -126,6 +130,10 @@ def _by_meaning(candidates: list[Span], found: list[tuple[prose.Found, bool]], n
         if not any(stems <= s or (text == r.span.text and s and s <= stems) for text, s in said):
             kept.append(prose.Found(r.kind, r.phrase, r.span))
     return kept
+
+
+def _names(text: str, names: frozenset[str]) -> bool:
+    return any(n and re.search(rf"\b{re.escape(n)}\b", text, _I) for n in names)
 
 
 def _hero_desires(hero: list[Span], names: frozenset[str], embedder: Embedder) -> list[prose.Found]:

@@ -44,6 +44,8 @@ _DIGIT = re.compile(r"\d")
 _NOT_ITEM = re.compile(r"^(?:it|it's|its|this|that|these|those|you|you're|you've|we|they|there|here|try|use"
                        r"|not|knowing|why|how|what)\b", re.I)
 # a fragment that is only a place, a manner or a list tail ("in plain words", "on a windowsill") is no item
+_NEGATED = re.compile(r"\b(?:never|nothing|didn't|did not|couldn't|could not|wasn't|weren't|nobody|no one)\b", re.I)
+_SINCE = re.compile(r"\b(?:now|no longer|any ?more|since|again)\b", re.I)
 _FRAGMENT = re.compile(r"^(?:in|on|at|for|from|to|into|by|of|about|like|as|than|per|via|or|and)\b", re.I)
 
 
@@ -134,6 +136,8 @@ def recognise(spans: Sequence[Span], embedder: Embedder, names: frozenset[str] =
     for (span, clause), row in zip(candidates, probs, strict=True):
         best = int(row.argmax())
         kind = KINDS[best]
+        if kind == "desire" and _NEGATED.search(clause) and not _SINCE.search(clause):
+            kind = "pain"     # "advice like 'just relax' never helped": the model reads the negation weakly
         if kind == "neutral" or row[best] < FLOOR[kind] or row[best] - np.sort(row)[-2] < MARGIN:
             continue
         if kind == "desire" and (_DIGIT.search(clause) or "," in clause or len(clause.split()) < 4):

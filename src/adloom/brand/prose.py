@@ -54,11 +54,13 @@ _PAIN_CAPTURE = [re.compile(p, _I) for p in (
     r"^(?P<x>.{8,60}?)\s+(?:is|are|was|were|can be|gets?|feels?)\s+(?:a\s+|an\s+|such a\s+|so\s+|too\s+)?"
     r"(?:nightmare|chore|headache|hassle|exhausting|stressful|overwhelming|confusing|impossible|miserable"
     r"|mess|struggle|the worst|draining|tedious|painful|a pain)\b",
-    r"\b(?:can'?t|cannot|couldn'?t|unable to)\s+(?P<x>(?!wait\b|believe\b|recommend\b)\w+\b.+)",
+    # the modal stays in the phrase: "can't help him", not "help him", which reads as a wish
+    r"\b(?P<x>(?:can'?t|cannot|couldn'?t|unable to)\s+(?!wait\b|believe\b|recommend\b)\w+\b.+)",
     r"\b(?P<x>(?:spend|spent|spending|waste|wasted|wasting|lose|lost|losing)\s+(?:hours|evenings|weekends"
     r"|nights|days|time|money|sleep)\b.+)",
     r"\b(?:afraid|scared|terrified)\s+(?:of|that)\s+(?P<x>.+)",
-    r"\b(?:end|ends|ended)\s+up\s+(?P<x>.+)",
+    # what ends up badly is the subject of the clause: "bagged salad ends up as slime", not "as slime"
+    r"(?:^|[,;:]\s*)(?:and\s+|but\s+|then\s+)?(?P<x>[^,;:]*?\b(?:end|ends|ended)\s+up\s+[^,;:]+)",
     r"\b(?:keep|keeps|kept)\s+(?P<x>(?:forgetting|losing|missing|running out|getting|waking|buying|throwing)\b.+)",
     r"\b(?:miss|missed|missing)\s+(?P<x>(?:a|the|another|deadlines?|payments?|bills?|appointments?|doses?"
     r"|meals?)\b.+)",
