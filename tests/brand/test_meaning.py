@@ -60,3 +60,16 @@ def test_a_page_heading_is_its_promise_and_an_faq_heading_is_no_pain() -> None:
     assert any("Weeknight cooking" in e.text for e in mined.items("desire")), mined.evidence
     assert not [e for e in mined.items("pain") if "hard to clean" in e.text.lower()]
     assert any(e.text == "Is it hard to clean?" for e in mined.items("objection"))
+
+
+def test_the_shipped_probe_matches_the_bank() -> None:
+    """After a bank edit, refit: ``write_probe(default_embedder())`` in ``adloom.brand.meaning``."""
+    import numpy as np
+
+    from adloom.brand.meaning import SHIPPED, fit_bank, probe_key
+
+    embedder = default_embedder()
+    with np.load(SHIPPED) as saved:
+        assert str(saved["key"]) == probe_key(embedder.model_id), "meaning_probe.npz is stale: refit it"
+        w, b = fit_bank(embedder)
+        assert np.allclose(saved["w"], w, atol=1e-6) and np.allclose(saved["b"], b, atol=1e-6)

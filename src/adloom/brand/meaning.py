@@ -8,16 +8,19 @@ labelled clauses of ``brand/meaning_bank.py``. A probe learns a direction in the
 is wrong" against "this is what the product is"), where nearest neighbours in a small bank mostly matched the
 bank's topics: a clause about wilting herbs was closer to a neutral line about seeds than to any problem.
 
-The fit is deterministic (full-batch gradient descent from zeros) and done once per model and process.
+The fit is deterministic (full-batch gradient descent from zeros); its weights ship as
+``meaning_probe.npz``, keyed by the model and the bank, and are refitted in process when the key differs.
 Without the sentence model (the lexical fallback embedder) nothing is recognised here: a probe over
 bag-of-words vectors would only learn the bank's words.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -82,12 +85,39 @@ def _softmax(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.asarray(e / e.sum(axis=1, keepdims=True))
 
 
+# The fitted weights ship beside this module (fitting costs ~1.5 s CPU, most of it embedding the bank); they
+# are used only when their key matches the model and the bank, else the probe is fitted again in process.
+SHIPPED = Path(__file__).with_name("meaning_probe.npz")
+
+
+def probe_key(model_id: str) -> str:
+    """What the weights depend on: the model, every bank clause and its label, the fit's settings."""
+    text = "\n".join([model_id, "fit:l2=1e-3,steps=2000,rate=2.0", *PAINS, "--", *DESIRES, "--", *NEUTRAL])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def fit_bank(embedder: Embedder) -> Probe:
+    texts = [*PAINS, *DESIRES, *NEUTRAL]
+    labels = np.array([0] * len(PAINS) + [1] * len(DESIRES) + [2] * len(NEUTRAL))
+    return fit_probe(embedder.embed(texts).astype(np.float64), labels)
+
+
+def write_probe(embedder: Embedder, path: Path = SHIPPED) -> None:
+    """Refit and save the shipped weights: ``python -c "from adloom.brand.meaning import *; ..."`` after a
+    bank edit (the test of this module fails while they are stale)."""
+    w, b = fit_bank(embedder)
+    np.savez(path, w=w, b=b, key=np.array(probe_key(embedder.model_id)))
+
+
 def _probe(embedder: Embedder) -> Probe:
-    """The probe fitted once per model on the bank's clauses."""
+    """The probe for this model: the shipped weights when their key matches, else fitted once per process."""
     if embedder.model_id not in _PROBES:
-        texts = [*PAINS, *DESIRES, *NEUTRAL]
-        labels = np.array([0] * len(PAINS) + [1] * len(DESIRES) + [2] * len(NEUTRAL))
-        _PROBES[embedder.model_id] = fit_probe(embedder.embed(texts).astype(np.float64), labels)
+        probe = None
+        if SHIPPED.is_file():
+            with np.load(SHIPPED) as saved:
+                if str(saved["key"]) == probe_key(embedder.model_id):
+                    probe = (saved["w"].astype(np.float64), saved["b"].astype(np.float64))
+        _PROBES[embedder.model_id] = probe or fit_bank(embedder)
     return _PROBES[embedder.model_id]
 
 
