@@ -82,7 +82,7 @@ def measured_brands(clean: list[Path], root: Path, n: int) -> list[Path]:
         source = clean[i % len(clean)]
         target = root / f"{source.name}-copy{i // len(clean) + 1}"
         shutil.copytree(source, target)
-        doc = sorted(p for p in target.rglob("*.md") if p.is_file())[0]
+        doc = sorted(p for p in target.rglob("*") if p.suffix in (".md", ".txt", ".html") and p.is_file())[0]
         doc.write_text(doc.read_text(encoding="utf-8") + f"\nCopy {i // len(clean) + 1}: made for teams.\n",
                        encoding="utf-8")
         out.append(target)
