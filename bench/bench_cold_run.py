@@ -13,7 +13,13 @@ Each case reports wall and CPU time (user + system of the child, comparable on a
 run's own stage timings (wall, from the stored run summary); "outside stages" is start-up, imports, the
 store and what the driver does between stages. The load average is printed beside the figures.
 
-    .venv/bin/python bench/bench_cold_run.py [--repeat 3]
+Bytecode: an installed adloom has its modules compiled (pip writes the .pyc files). This machine's shell sets
+PYTHONDONTWRITEBYTECODE=1, under which every process compiled adloom's ~300 modules from source again
+(~0.5-0.9 s CPU of each run, by cProfile); the children run without it, after an untimed `compileall` of
+the package. ``--no-bytecode`` keeps the variable and skips the compile (.pyc files already on disk are
+still read: it reproduces the old figures only in a checkout without them).
+
+    .venv/bin/python bench/bench_cold_run.py [--repeat 3] [--no-bytecode]
 """
 
 from __future__ import annotations
@@ -67,8 +73,10 @@ def cold_run(project: Path, env: dict[str, str]) -> dict[str, float]:
     return figures
 
 
-def one_repetition(root: Path) -> dict[str, dict[str, float]]:
+def one_repetition(root: Path, bytecode: bool) -> dict[str, dict[str, float]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ADLOOM_")}
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["XDG_CACHE_HOME"] = str(root / "user-cache")         # never the user's own caches
     out = {"first-ever": cold_run(fresh_project(root, "p1"), env)}
     project = fresh_project(root, "p2")
@@ -84,13 +92,21 @@ def one_repetition(root: Path) -> dict[str, dict[str, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-bytecode", dest="bytecode", action="store_false",
+                        help="keep PYTHONDONTWRITEBYTECODE and write no .pyc first")
     args = parser.parse_args()
+    if args.bytecode:       # as pip leaves an installed package; untimed
+        import adloom
+
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(adloom.__file__).parent)], check=True,
+                       env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
     reps, loads = [], [os.getloadavg()[0]]
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as tmp:
-            reps.append(one_repetition(Path(tmp)))
+            reps.append(one_repetition(Path(tmp), args.bytecode))
         loads.append(os.getloadavg()[0])
     print(f"adloom run --no-render, example brand, fresh process each; medians of {args.repeat}; "
+          f"bytecode {'compiled first' if args.bytecode else 'not written'}; "
           f"{os.cpu_count()} cpus, load average {min(loads):.1f}-{max(loads):.1f} (1 min)")
     columns = ("wall", "cpu", *STAGES, "outside stages")
     print(f"  {'case':<12}" + "".join(f"{c:>15}" for c in columns))
