@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +49,29 @@ def test_run_help_loads_no_model_runtime_or_render_stack() -> None:
     assert code == 0 and "--no-render" in out
     assert "adloom.pipeline.run" in names       # the run command was loaded (its module imports the driver)
     assert heavy_in(names, RUN_HELP_HEAVY) == []
+
+
+def test_embedders_sharing_memory_embed_a_text_once_and_save_only_their_own_keys(tmp_path: Path) -> None:
+    """default_embedder's instances share vectors (the formula writer's hooks are not embedded again by
+    governance), but a project's cache file takes in only what that project's embedder read or asked for."""
+    import numpy as np
+
+    from adloom.governance.embeddings import CachedEmbedder, HashedBagOfWords
+
+    class Counting(HashedBagOfWords):
+        calls: list[list[str]] = []
+
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            self.calls.append(list(texts))
+            return super().embed(texts)
+
+    shared: dict = {}
+    writer = CachedEmbedder(Counting(), memory=shared)
+    project = CachedEmbedder(Counting(), cache_dir=tmp_path, memory=shared)
+    writer.embed(["Sleep cooler tonight.", "Another brand's hook."])
+    vectors = project.embed(["Sleep cooler tonight."])
+    assert Counting.calls == [["Sleep cooler tonight.", "Another brand's hook."]]      # embedded once
+    assert np.array_equal(vectors[0], HashedBagOfWords().embed(["Sleep cooler tonight."])[0])
+    project.save()
+    with np.load(next(tmp_path.glob("*.npz"))) as stored:
+        assert set(stored.files) == {CachedEmbedder.key("Sleep cooler tonight.")}
