@@ -14,6 +14,7 @@ from adloom.pipeline.events import asset_events, export_event
 from adloom.pipeline.executor import Executor, ExportJob
 from adloom.pipeline.fanout import Unit, fill_counts
 from adloom.store import concepts as concept_store
+from adloom.store import reviews as review_store
 from adloom.store.db import transaction
 from adloom.types import Asset, BrandObject, Campaign, Concept, RunSummary, Verdict, sha256_file
 
@@ -53,6 +54,7 @@ async def finished(ctx: RunContext, executor: Executor, summary: RunSummary, out
         ctx.audit.append_many_in(session, [export_event(ctx.run_id, name, path, concepts, brand)
                                            for name, path in outputs.items()])
         concept_store.finish_run(session, summary, [c.id for c in concepts], {u.concept.id for u in units if u.reused})
+        review_store.queue_run(session, ctx.run_id, [c.id for c in concepts])   # the desk sees them now
         ctx.audit.append_in(session, kinds.RUN_FINISHED, ctx.run_id, "system", {"by_status": summary.by_status})
     ctx.finish_audit()
     return RunResult(summary, out_dir, brand, concepts, verdicts, outputs)

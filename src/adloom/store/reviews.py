@@ -2,8 +2,8 @@
 
 A concept's ``status`` is the one thing that says whether it ships (``exports.common.shippable`` reads it),
 so a decision lands there: ``apply_decision`` is the only place after governance that changes it. The
-queue (``review_items``) is a risk-ordered index over concepts the governor routed to review, filled by
-``sync_queue`` from the concepts table so runs made by any process reach the desk.
+queue (``review_items``) is a risk-ordered index over concepts the governor routed to review, filled when
+a run finishes (``queue_run``, by whichever process finishes it) and backfilled by ``sync_queue``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from adloom.store.tables import ConceptRow, ReviewDecisionRow, ReviewItemRow, Ru
 from adloom.types import Concept, Verdict
 
 __all__ = ["DECISIONS", "STATES", "QueueFilters", "QueuePage", "apply_decision", "decisions_for", "get_item",
-           "group_key", "queue_page", "shippable_concept_ids", "sync_queue"]
+           "group_key", "last_queued_at", "queue_page", "queue_run", "shippable_concept_ids", "sync_queue"]
 
 DECISIONS = ("approve", "reject", "edit", "escalate")
 STATES = ("pending", "escalated", "approved", "rejected")
@@ -65,8 +65,20 @@ def _latest_runs(session: Session, concept_ids: Sequence[str]) -> dict[str, str]
     return out
 
 
+def queue_run(session: Session, run_id: str, concept_ids: Sequence[str]) -> int:
+    """Queue a finished run's concepts routed to review (in the run's closing transaction): how the desk
+    learns of new work, at a cost proportional to the run rather than the store. Returns how many were added."""
+    ids = session.scalars(select(ConceptRow.id).outerjoin(ReviewItemRow, ReviewItemRow.concept_id == ConceptRow.id)
+                          .where(ConceptRow.id.in_(list(concept_ids)), ConceptRow.status == "review",
+                                 ReviewItemRow.concept_id.is_(None))).all()
+    return _queue(session, ids, {cid: run_id for cid in ids}, queued_at=_now()) if ids else 0
+
+
 def sync_queue(session: Session, batch: int = 500) -> int:
-    """Queue every concept routed to review that is not queued yet; returns how many were added."""
+    """Queue every concept routed to review that is not queued yet; returns how many were added. A backfill
+    for what ``queue_run`` never saw (a run killed before it finished, a store from before it existed): it
+    scans every review concept, 0.14-0.19 s with a million concepts, so the desk runs it at start and then
+    every few minutes, never per request."""
     added = 0
     while True:
         ids = session.scalars(select(ConceptRow.id).outerjoin(ReviewItemRow, ReviewItemRow.concept_id == ConceptRow.id)
@@ -74,17 +86,23 @@ def sync_queue(session: Session, batch: int = 500) -> int:
                               .limit(batch)).all()
         if not ids:
             return added
-        verdicts, runs = _latest_verdicts(session, ids), _latest_runs(session, ids)
-        for row in session.scalars(select(ConceptRow).where(ConceptRow.id.in_(ids))):
-            concept = Concept.model_validate(row.payload)
-            verdict = verdicts.get(row.id)
-            session.add(ReviewItemRow(
-                concept_id=row.id, brand_slug=row.brand_slug, run_id=runs.get(row.id), angle_id=row.angle_id,
-                segment_id=row.segment_id, platforms=platforms_of(concept),
-                risk=float(verdict.scores.get("risk", 0.0)) if verdict else 0.0, state="pending",
-                group_key=group_key(concept, verdict), queued_at=row.created_at or _now()))
-            added += 1
-        session.flush()
+        added += _queue(session, ids, _latest_runs(session, ids))
+
+
+def _queue(session: Session, ids: Sequence[str], runs: dict[str, str], queued_at: datetime | None = None) -> int:
+    verdicts = _latest_verdicts(session, ids)
+    added = 0
+    for row in session.scalars(select(ConceptRow).where(ConceptRow.id.in_(list(ids)))):
+        concept = Concept.model_validate(row.payload)
+        verdict = verdicts.get(row.id)
+        session.add(ReviewItemRow(
+            concept_id=row.id, brand_slug=row.brand_slug, run_id=runs.get(row.id), angle_id=row.angle_id,
+            segment_id=row.segment_id, platforms=platforms_of(concept),
+            risk=float(verdict.scores.get("risk", 0.0)) if verdict else 0.0, state="pending",
+            group_key=group_key(concept, verdict), queued_at=queued_at or row.created_at or _now()))
+        added += 1
+    session.flush()
+    return added
 
 
 # Queue order and its keyset: both columns descending, so "after this item" is one row-value comparison an
@@ -150,6 +168,11 @@ def count_queue(session: Session, filters: QueueFilters) -> int:
 def last_decision_id(session: Session) -> int:
     """The newest decision's id (0 for none): a cheap sign that queue counts may have changed."""
     return int(session.scalar(select(func.max(ReviewDecisionRow.id))) or 0)
+
+
+def last_queued_at(session: Session) -> datetime | None:
+    """When the newest item was queued (an index lookup): the other cheap sign, for items other processes add."""
+    return session.scalar(select(func.max(ReviewItemRow.queued_at)))
 
 
 def neighbours(session: Session, item: ReviewItemRow, filters: QueueFilters) -> tuple[str | None, str | None]:

@@ -286,7 +286,7 @@ class ReviewItemRow(Base):
     risk: Mapped[float] = mapped_column(Float)
     state: Mapped[str] = mapped_column(String(16))            # pending | escalated | approved | rejected
     group_key: Mapped[str] = mapped_column(String(32), index=True)   # same flagged phrases, same angle
-    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)   # newest: totals stale
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[str | None] = mapped_column(String(80))
 
