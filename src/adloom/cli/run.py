@@ -144,7 +144,8 @@ def run(
     if not folder.exists():
         raise BrandInputError("brand folder not found", file=str(folder))
     chosen = parse_platforms(platforms)
-    campaign = load_campaign(folder, campaign_file, chosen, load_packs(project, None))
+    packs = load_packs(project, None)      # parsed once: the driver adds the brand's pack to these
+    campaign = load_campaign(folder, campaign_file, chosen, packs)
     spec = writer or settings.writer
     the_writer = get_writer(spec, **settings.writer_options(spec))
     reviewer = (get_writer(settings.verify_writer, **settings.writer_options(settings.verify_writer))
@@ -152,9 +153,9 @@ def run(
     factory = store_for(project, settings)
     options = RunOptions(platforms=chosen, n_angles=angles, hooks_per_concept=hooks,
                          max_attempts=settings.max_attempts, concurrency=settings.concurrency, render=render,
-                         force=force, writer_retries=settings.writer_retries, writer_rpm=settings.writer_rpm,
-                         writer_tpm=settings.writer_tpm, writer_budget=settings.shared_budget(the_writer.id),
-                         verify_writer=reviewer,
+                         force=force, packs=packs, writer_retries=settings.writer_retries,
+                         writer_rpm=settings.writer_rpm, writer_tpm=settings.writer_tpm,
+                         writer_budget=settings.shared_budget(the_writer.id), verify_writer=reviewer,
                          prices=PriceTable.load(settings.price_table) if settings.price_table else None,
                          fetch=FetchOptions(allow_private=settings.allow_private_urls,
                                             timeout=settings.fetch_timeout, max_bytes=settings.fetch_max_bytes,

@@ -31,6 +31,7 @@ from adloom.writers.base import Writer
 from adloom.writers.pricing import PriceTable
 
 if TYPE_CHECKING:
+    from adloom.governance.packs import PackSet
     from adloom.writers.shared_budget import SharedBudget
 
 __all__ = ["NoProgress", "Progress", "RenderFn", "RunContext", "RunOptions", "RunResult"]
@@ -78,6 +79,8 @@ class RunOptions:
     audit_anchor: Path | None = None       # written after the run so a truncated log is detectable
     audit_checkpoint: Checkpointer | None = None   # the store-keyed, signed, witnessed anchor (wins over the above)
     project_dir: Path | None = None        # the user's rule packs (PROJECT/packs/) override the defaults
+    packs: PackSet | None = None           # the project's packs as the caller read them (the driver adds the
+                                           # brand's); None: read from project_dir
     cache_dir: Path | None = None          # embeddings persist here across runs
     feedback: FeedbackOptions = field(default_factory=FeedbackOptions)   # the allocation's exploration share
 

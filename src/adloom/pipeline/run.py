@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from adloom.feedback import allocation
-from adloom.governance.packs import load_packs
+from adloom.governance.packs import load_packs, with_brand_pack
 from adloom.pipeline import angles as angles_stage
 from adloom.pipeline import dedupe, ingest
 from adloom.pipeline.brand import RunBrand, brand_for_run
@@ -63,7 +63,8 @@ async def _stages(ctx: RunContext, executor: Executor, folder: Path, campaign: C
     patterns = pattern_library(ctx.factory, brand, options)
     # the rule packs in force: a broken pack with no last good version stops the run here (PackError);
     # one replaced by its last good version is said in the summary, and the policy is in the fingerprint
-    packs = load_packs(options.project_dir, brand)
+    packs = (load_packs(options.project_dir, brand) if options.packs is None
+             else with_brand_pack(options.packs, brand))
     summary = _summary(ctx, read, campaign, flagged=ingested.flagged, documents=len(ingested.documents),
                        warnings=[problem.warning() for problem in packs.problems])
     summary.brand_dir = str(folder.resolve())

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from adloom.errors import PackError
@@ -32,7 +33,8 @@ from adloom.governance.packs.schema import Override, Pack, Rule, Scope
 from adloom.types import BrandObject
 
 __all__ = ["BRAND_PACK_ID", "CheckFn", "Hit", "Override", "Pack", "PackProblem", "PackSet", "Rule", "Scope",
-           "default_packs", "hit_finding", "lexical_check", "load_pack_file", "load_pack_text", "load_packs"]
+           "default_packs", "hit_finding", "lexical_check", "load_pack_file", "load_pack_text", "load_packs",
+           "with_brand_pack"]
 
 def shared_matcher_cache() -> Path:
     """Where compiled matchers are kept, for every project of this user: an entry is named by the content hash
@@ -63,12 +65,24 @@ def load_packs(project_dir: Path | None = None, brand: BrandObject | None = None
         user, problems = load_user_packs(project_dir, strict=strict)
         for pack in user:
             packs[pack.id], origins[pack.id] = pack, str(project_dir / "packs")
-    if brand is not None:
-        derived = brand_pack(brand)
-        if derived is not None:
-            packs[derived.id], origins[derived.id] = derived, f"brand:{brand.slug}"
-    _unique_rule_ids(packs, origins)
-    return PackSet(tuple(packs.values()), tuple(problems), origins, engine, cache_dir or shared_matcher_cache())
+    loaded = PackSet(tuple(packs.values()), tuple(problems), origins, engine, cache_dir or shared_matcher_cache())
+    return with_brand_pack(loaded, brand)
+
+
+def with_brand_pack(packs: PackSet, brand: BrandObject | None) -> PackSet:
+    """``packs`` (read by ``load_packs`` without a brand) with ``brand``'s own pack in force: the same set
+    ``load_packs(project_dir, brand)`` gives, without reading the pack files again (``adloom run`` reads
+    them once, before the brand exists, and its driver adds the brand's pack; parsing them twice was
+    ~0.1 s CPU of every cold run, issue 17)."""
+    by_id = {pack.id: pack for pack in packs.packs}
+    origins = dict(packs.origins)
+    derived = brand_pack(brand) if brand is not None else None
+    if derived is not None and brand is not None:
+        by_id[derived.id], origins[derived.id] = derived, f"brand:{brand.slug}"
+    _unique_rule_ids(by_id, origins)        # over the set in force, the brand's pack included
+    if derived is None:
+        return packs
+    return replace(packs, packs=tuple(by_id.values()), origins=origins)
 
 
 def _unique_rule_ids(packs: dict[str, Pack], origins: dict[str, str]) -> None:
