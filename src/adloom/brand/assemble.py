@@ -21,6 +21,7 @@ from adloom.brand.text import clean, content_stems, instruction_like, normalise
 from adloom.errors import BrandInputError
 from adloom.governance.embeddings import Embedder, default_embedder
 from adloom.naming import slugify
+from adloom.screen.injection import prescreen
 from adloom.types import (
     BrandKit,
     BrandObject,
@@ -223,6 +224,7 @@ def _str_list(value: Any) -> list[str]:
     if isinstance(value, str):
         value = value.split(" | ")
     items = [clean(str(v)) for v in _as_list(value)]
+    prescreen(items)        # screened one by one below: asked of the sentence model in one batch first
     return [i for i in items if i and not instruction_like(i)]
 
 

@@ -21,6 +21,7 @@ from adloom.brand.text import content_stems, instruction_like
 from adloom.brand.voice import VoiceReading, read_voice
 from adloom.governance.embeddings import Embedder
 from adloom.naming import slugify
+from adloom.screen.injection import prescreen
 from adloom.types import Document, Evidence, Segment, Voice
 
 __all__ = ["Extraction", "extract"]
@@ -54,6 +55,7 @@ def extract(documents: list[Document], *, brand_names: set[str], embedder: Embed
     names = frozenset(n.lower() for n in brand_names)
     brand_docs = [d for d in documents if d.kind in ("website", "product_doc") and not d.flags]
     calls = [d for d in documents if d.kind == "transcript" and not d.flags]
+    prescreen(s.text for doc in [*brand_docs, *calls] for s in spans(doc))     # each is screened below, one by one
     found: list[tuple[prose.Found, bool]] = []       # (item, said by a customer)
     brand_spans: list[Span] = []
     headings: list[Span] = []

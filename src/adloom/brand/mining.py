@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from adloom.brand.text import STOPWORDS, content_stems, instruction_like, sentences, words
+from adloom.screen.injection import prescreen
 
 StatementKind = Literal["pain", "desire"]
 
@@ -150,19 +151,20 @@ def key_phrases(texts: list[str], *, limit: int = 12, exclude: set[str] | None =
     """
     exclude = {e.lower() for e in (exclude or set())}
     occurrences: list[tuple[str, ...]] = []
-    for text in texts:
-        for sentence in sentences(text):
-            if instruction_like(sentence):
-                continue
-            for chunk in _PHRASE_BREAK.split(sentence):
-                run: list[str] = []
-                for word in [*words(chunk), ""]:      # "" flushes the last run
-                    if word and word not in STOPWORDS and not any(ch.isdigit() for ch in word):
-                        run.append(word)
-                        continue
-                    if 2 <= len(run) <= 4:
-                        occurrences.append(tuple(run))
-                    run = []
+    said = [sentence for text in texts for sentence in sentences(text)]
+    prescreen(said)     # screened one by one below: asked of the sentence model in one batch first
+    for sentence in said:
+        if instruction_like(sentence):
+            continue
+        for chunk in _PHRASE_BREAK.split(sentence):
+            run: list[str] = []
+            for word in [*words(chunk), ""]:      # "" flushes the last run
+                if word and word not in STOPWORDS and not any(ch.isdigit() for ch in word):
+                    run.append(word)
+                    continue
+                if 2 <= len(run) <= 4:
+                    occurrences.append(tuple(run))
+                run = []
     freq: Counter[str] = Counter()
     degree: Counter[str] = Counter()
     for phrase in occurrences:

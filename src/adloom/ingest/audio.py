@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from adloom.ingest.result import IngestResult, make_document
+from adloom.screen.injection import prescreen
 from adloom.types import Document, Provenance
 
 AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".mp4", ".webm")
@@ -101,6 +102,7 @@ def clock(seconds: float) -> str:
 
 def turn_documents(found: list[Turn], relpath: str) -> list[Document]:
     stem = PurePosixPath(relpath).stem
+    prescreen(turn.text for turn in found)      # the call's sentences in one sentence-model batch
     return [make_document("transcript", turn.text,
                           Provenance(file=relpath, section=f"{turn.speaker} {clock(turn.start)}-{clock(turn.end)}"),
                           title=f"{stem}: {turn.speaker}", speaker=turn.speaker)

@@ -11,6 +11,7 @@ from adloom.ingest.decode import free_text
 from adloom.ingest.limits import MAX_HTML_BYTES, MAX_PAGE_CHARS
 from adloom.ingest.result import IngestResult, make_document
 from adloom.ingest.sections import split_sections
+from adloom.screen.injection import prescreen
 from adloom.types import DocumentKind, IngestWarning, Provenance
 
 _MARKUP = re.compile(r"<\s*(?:!doctype|html|head|body|p|div|h[1-6]|main|article|section|span|title)\b",
@@ -52,12 +53,14 @@ def read_html(html: str, origin: Provenance, *, kind: DocumentKind = "website") 
                                          f"{MAX_PAGE_CHARS:,} were kept"))
         markdown = markdown[:MAX_PAGE_CHARS]
     page_title = _page_title(html) or PurePosixPath(origin.file).stem
+    sections = split_sections(markdown)
+    prescreen(section.text for section in sections)      # the page's sentences in one sentence-model batch
     documents = [
         make_document(kind, section.text,
                       origin.model_copy(update={"section": section.heading,
                                                 "line_end": origin.line_start}),
                       title=section.heading or page_title)
-        for section in split_sections(markdown)
+        for section in sections
     ]
     if not documents:
         return skip("no readable text after boilerplate removal")

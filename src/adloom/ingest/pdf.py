@@ -6,6 +6,7 @@ import io
 from pathlib import PurePosixPath
 
 from adloom.ingest.result import IngestResult, make_document
+from adloom.screen.injection import prescreen
 from adloom.types import DocumentKind, Provenance
 
 
@@ -24,6 +25,7 @@ def read_pdf(raw: bytes, relpath: str, *, kind: DocumentKind = "product_doc") ->
     except Exception as exc:  # pypdf raises many exception types on damaged input
         return IngestResult.warning(relpath, f"unreadable PDF ({type(exc).__name__}: {exc}); skipped")
     title = PurePosixPath(relpath).stem
+    prescreen(text for _, text in pages if text)      # the file's sentences in one sentence-model batch
     documents = [
         make_document(kind, text, Provenance(file=relpath, section=f"page {number}"),
                       title=f"{title}, page {number}")

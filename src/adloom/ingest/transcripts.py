@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from adloom.ingest.audio import AUDIO_SUFFIXES, read_audio
 from adloom.ingest.decode import free_text
 from adloom.ingest.result import IngestResult, make_document
+from adloom.screen.injection import prescreen
 from adloom.types import Document, IngestWarning, Provenance
 
 _TIME = r"(?:(\d{1,2}):)?([0-5]\d):([0-5]\d)[.,](\d{3})"
@@ -142,6 +143,7 @@ def _plain_turns(text: str, relpath: str, warnings: list[IngestWarning]) -> list
 
 def _documents(turns: list[Turn], relpath: str) -> list[Document]:
     stem = PurePosixPath(relpath).stem
+    prescreen(turn.text for turn in turns)      # the call's sentences in one sentence-model batch
     return [
         make_document("transcript", turn.text,
                       Provenance(file=relpath, section=turn.speaker, line_start=turn.line_start,
