@@ -177,17 +177,24 @@ def digest(text: str, length: int) -> str:
 
 def composed_rows() -> list[tuple[str, str, str, str, str, str, str]]:
     """(id, family, register, text, caption, visual, trigger) for every lead x register tail that fits:
-    between two and five fixed words in all."""
+    between two and five fixed words in all. A line's fixed words are its lead's plus its tail's, so each
+    lead and tail is counted and named once, not once a pair (~10,000 pairs: 0.04 s CPU of every cold run)."""
+    tails = {register: [(tail, f"{REGISTER_CODES[register]}{digest(tail, 4)}", _fixed_words(tail)) for tail in lines]
+             for register, lines in TAILS.items()}
     rows = []
     for angle, leads in LEADS.items():
+        registers = [r for r in TAILS if angle != "objection" or r in ANSWERING]
         for lead, caption, visual, trigger in leads:
             family = f"{angle}-c{digest(lead, 6)}"
-            for register, tails in TAILS.items():
-                if angle == "objection" and register not in ANSWERING:
-                    continue
-                for tail in tails:
-                    if not 2 <= word_count(re.sub(r"\{[^}]+\}", "", f"{lead} {tail}")) <= 5:
-                        continue
-                    rows.append((f"{family}{REGISTER_CODES[register]}{digest(tail, 4)}", family, register,
-                                 f"{lead} {tail}", caption, visual, trigger))
+            fixed = _fixed_words(lead)
+            for register in registers:
+                rows += [(f"{family}{code}", family, register, f"{lead} {tail}", caption, visual, trigger)
+                         for tail, code, words in tails[register] if 2 <= fixed + words <= 5]
     return rows
+
+
+def _fixed_words(text: str) -> int:
+    return word_count(_SLOT.sub("", text))
+
+
+_SLOT = re.compile(r"\{[^}]+\}")
