@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,13 +35,17 @@ KINDS = ("pain", "desire", "neutral")
 # A clause is kept when the probe gives its kind at least this probability and this lead over the next kind.
 FLOOR = {"pain": 0.60, "desire": 0.65}
 MARGIN = 0.25
+# a clause the probe reads as this little neutral joins a problem said in the same sentence (see recognise)
+SIBLING = 0.3
 # a question is a doubt (objections are mined elsewhere) or a heading that promises an explanation
 _ASKS = re.compile(r"^(?:is|are|will|does|do|can|could|what|how|why|who|should|would|am|isn't|aren't)\b", re.I)
 _CLAUSE = re.compile(r"[;:()]|,\s+(?:and\s+|but\s+|so\s+|or\s+)?|\s[-\u2013\u2014]\s|\?\s*|\.\s+"
                      r"|\s+(?:but|because|so that|while|whereas|instead of)\s+", re.I)
 _LEAD = re.compile(r"^(?:and|or|but|so|then|now|plus|also|just|even|still|that|which|because|if|when|with)\s+",
                    re.I)
-_WORDS = (3, 14)
+# a customer's complaint often runs long and ends on its point ("... and my lower back complains by four"):
+# clauses of up to twenty words are read, and kept whole
+_WORDS = (3, 20)
 _DIGIT = re.compile(r"\d")
 # a clause about the product or the speaker's situation ("it's been in a drawer", "you use it on your neck"),
 # an instruction ("try it properly", "use it on the couch") or a negation is not a pain or a wish of its own
@@ -133,7 +138,7 @@ def semantic(embedder: Embedder) -> bool:
 
 
 def clauses(span: Span) -> list[str]:
-    """The span's clauses of three to fourteen words, leading conjunctions dropped; a fragment of one or two
+    """The span's clauses of three to twenty words, leading conjunctions dropped; a fragment of one or two
     words joins the next part ("Laptop hunch, a numb leg after a call" stays one list of complaints)."""
     parts = []
     carry = ""
@@ -151,6 +156,20 @@ def clauses(span: Span) -> list[str]:
     return [p for p in parts if _WORDS[0] <= len(p.split()) <= _WORDS[1]]
 
 
+def _sure(row: npt.NDArray[np.float64]) -> bool:
+    """The probe's best kind clears its floor with a lead over the next (for a negated wish read as a pain,
+    the floor applies to the wish it was read as)."""
+    best = int(row.argmax())
+    return best != 2 and row[best] >= FLOOR[KINDS[best]] and row[best] - np.sort(row)[-2] >= MARGIN
+
+
+def _kind(clause: str, row: npt.NDArray[np.float64]) -> str:
+    kind = KINDS[int(row.argmax())]
+    if kind == "desire" and _NEGATED.search(clause) and not _SINCE.search(clause):
+        kind = "pain"     # "advice like 'just relax' never helped": the model reads the negation weakly
+    return kind
+
+
 def recognise(spans: Sequence[Span], embedder: Embedder, names: frozenset[str] = frozenset()) -> list[Recognised]:
     """Pains and desires among the spans' clauses, in span order; nothing without a sentence model.
 
@@ -162,17 +181,26 @@ def recognise(spans: Sequence[Span], embedder: Embedder, names: frozenset[str] =
     if not candidates:
         return []
     probs = probabilities([c for _, c in candidates], embedder)
+    kinds = [_kind(clause, row) for (_, clause), row in zip(candidates, probs, strict=True)]
+    # a sentence that lists problems ("the bins overflow, the lift is broken, nobody answers") holds more of
+    # them than the probe is sure of: in a list of three clauses or more where it reads one as a problem, a
+    # sibling it reads as about the customer (not neutral), is not sure is a wish and is not said to be over
+    # ("... any more") is a problem too
+    count = Counter(id(span) for span, _ in candidates)
+    listing = {id(span) for (span, _), row in zip(candidates, probs, strict=True)
+               if row.argmax() == 0 and count[id(span)] >= 3}
     found = []
-    for (span, clause), row in zip(candidates, probs, strict=True):
+    for (span, clause), row, kind in zip(candidates, probs, kinds, strict=True):
         best = int(row.argmax())
-        kind = KINDS[best]
-        if kind == "desire" and _NEGATED.search(clause) and not _SINCE.search(clause):
-            kind = "pain"     # "advice like 'just relax' never helped": the model reads the negation weakly
-        if kind == "neutral" or row[best] < FLOOR[kind] or row[best] - np.sort(row)[-2] < MARGIN:
+        if id(span) in listing and kind != "pain" and row[2] < SIBLING and not _sure(row) \
+                and not _SINCE.search(clause):
+            kind, best = "pain", 0
+        elif kind == "neutral" or not _sure(row):
             continue
         if kind == "desire" and (_DIGIT.search(clause) or "," in clause or len(clause.split()) < 4):
             continue      # a number in a wish is a result to substantiate; a list or a fragment is no wish
-        phrase = clause_phrase(clause)
-        if len(phrase.split()) >= 3 and not _NOT_ITEM.match(phrase) and not _FRAGMENT.match(phrase):
+        # tested on the clause as said: the phrase turns a customer's "I was embarrassed to ..." into "you ..."
+        phrase = clause_phrase(clause, max_words=_WORDS[1])
+        if len(phrase.split()) >= 3 and not _NOT_ITEM.match(clause) and not _FRAGMENT.match(clause):
             found.append(Recognised(kind, phrase, span, float(row[best])))
     return found
