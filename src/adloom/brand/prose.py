@@ -337,8 +337,18 @@ _ACTS = re.compile(r"\b(?:and|then)\s+(?:{name})\s+(?!is\b|was\b|has\b|does\b)[a
                    r"|\byou(?:'ll)?\s+(?:get|receive)\s+(?:a|an|the|your|photos|updates?|reports?|\d)\b")
 
 
+# a bare plural subject saying what the service's parts or people do: "Refills arrive every eight weeks",
+# "Classes run in the evening"; the customer's own plight ("Parents are worn out") is a pain, not a fact
+_PLURAL_DOES = re.compile(r"^(?!(?:customers|parents|people|users|clients|families|owners|members|most|many"
+                          r"|thanks|yes|always|perhaps|sometimes|news|days|nights|weeks|years)\b)[A-Z][a-z]+(?<!ss)s"
+                          r"\s+(?:[\w-]+\s+){0,2}?(?:come|run|cover|include|start|arrive|take|last|fit|ship|sync"
+                          r"|visit|have|use|work|cost|go|stay|get|keep|are)\b")
+
+
 def facts(span: Span, names: frozenset[str] = frozenset()) -> list[Found]:
     text = span.text
+    if _PLURAL_DOES.match(text) and not _NOT_FACT.search(text) and 4 <= len(text.split()) <= 40:
+        return [Found("fact", text, span)]
     if _SPEC_SECTION.search(span.doc.title) and len(text.split()) <= 25:
         return [Found("fact", text, span)]
     subject = "|".join(re.escape(n) for n in sorted(names) if n) or "(?!)"
