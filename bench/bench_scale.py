@@ -35,7 +35,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -44,13 +43,13 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))   # for tests.writers_models
 
-from sqlalchemy import make_url, text  # noqa: E402
 
 from adloom.pipeline.run import RunOptions, run  # noqa: E402
-from adloom.store.db import make_engine, open_store, upgrade  # noqa: E402
+from adloom.store.db import open_store  # noqa: E402
 from adloom.types import Campaign  # noqa: E402
 from adloom.writers.base import Writer  # noqa: E402
 from adloom.writers.formula import FormulaWriter  # noqa: E402
+from tests.scale.celery_env import private_database  # noqa: E402
 from tests.writers_models.fake_model_server import LLAMACPP_DECODE, Profile, fake_model_server  # noqa: E402
 
 ADMIN_URL = os.environ.get("ADLOOM_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -87,24 +86,6 @@ def measured_brands(clean: list[Path], root: Path, n: int) -> list[Path]:
                        encoding="utf-8")
         out.append(target)
     return out
-
-
-@contextmanager
-def private_database() -> Iterator[str]:
-    name = f"bench_scale_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def flush_broker() -> None:
@@ -189,7 +170,7 @@ def one_pass(folders: list[Path], root: Path, label: str, profile: Profile, n_wo
     from adloom.writers.registry import get_writer
 
     project = root / "project"               # shared across passes: the warm-up filled its caches
-    with private_database() as db_url, fake_model_server(profile) as model:
+    with private_database("bench_scale", ADMIN_URL) as db_url, fake_model_server(profile) as model:
         env = env_for(db_url, model.base_url, project / "out")
         saved = dict(os.environ)
         os.environ.update({k: v for k, v in env.items() if k.startswith("ADLOOM_")})
@@ -220,7 +201,7 @@ def warm_up(folders: list[Path], root: Path) -> tuple[float, list[Path]]:
     concept for would be measuring the writer's retries, not the executor."""
     project = root / "project"
     start = time.perf_counter()
-    with private_database() as db_url:
+    with private_database("bench_scale", ADMIN_URL) as db_url:
         per_brand = asyncio.run(all_brands(folders, db_url, project, FormulaWriter(), "inprocess", "formula"))
     clean = [folder for folder, counts in zip(folders, per_brand, strict=True) if not counts.get("failed")]
     return time.perf_counter() - start, clean

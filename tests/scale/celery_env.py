@@ -35,15 +35,16 @@ def postgres_pass_only() -> None:
 
 
 @contextmanager
-def private_database() -> Iterator[str]:
-    name = f"h_scale_exec_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
+def private_database(prefix: str = "h_scale_exec", admin_url: str = ADMIN_URL) -> Iterator[str]:
+    """A new, migrated PostgreSQL database; dropped (its connections terminated) afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:
-        pytest.fail(f"PostgreSQL at {make_url(ADMIN_URL).render_as_string()} refused a test database: {exc}")
-    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        pytest.fail(f"PostgreSQL at {make_url(admin_url).render_as_string()} refused a test database: {exc}")
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()

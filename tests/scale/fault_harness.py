@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -25,44 +24,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import make_url, text
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from adloom.store.db import make_engine, upgrade
+from adloom.store.db import make_engine
 from tests.conftest import EXAMPLE_BRAND, PG_URL, REPO
+from tests.scale.celery_env import postgres_pass_only, private_database
+from tests.writers_models.fake_model_server import Profile, fake_model_server
 
 ADLOOM = str(Path(sys.executable).with_name("adloom"))
 ADMIN_URL = PG_URL or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 EVAL_BRANDS = REPO / "evals" / "brands"
-
-
-def skip_unless_postgres_pass() -> None:
-    """The fault tests need PostgreSQL and real processes; they run in the PostgreSQL pass (`make test-pg`),
-    which selects tests taking ``db_url``. On the SQLite pass they would only repeat the same work."""
-    if not PG_URL:
-        pytest.skip("a scale-out fault test: runs in the PostgreSQL pass (ADLOOM_TEST_DATABASE_URL set)")
-
-
-@contextmanager
-def private_database(prefix: str = "h_scale_faults") -> Iterator[str]:
-    """A new, migrated PostgreSQL database; dropped (its connections terminated) afterwards."""
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        pytest.fail(f"PostgreSQL at {make_url(ADMIN_URL).render_as_string()} refused a test database: {exc}")
-    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def terminate_backends(url: str) -> int:
@@ -307,6 +279,24 @@ def assert_audit_verifies(scene: Scene) -> str:
     return done.stdout
 
 
+def assert_store_whole(scene: Scene) -> None:
+    """The checks every fault test ends with: nothing stored twice or half, one audit chain that verifies."""
+    assert_no_duplicates(scene)
+    assert_no_half_written_concepts(scene)
+    assert_concepts_complete(scene)
+    assert_audit_verifies(scene)
+
+
+def assert_run_whole(scene: Scene, run_id: str, units: int) -> None:
+    """Every concept unit of the run named its concept, the run links exactly those, each stored once; and
+    the store is whole."""
+    named = {r[0] for r in scene.rows("SELECT result::jsonb ->> 'concept_id' FROM run_units "
+                                      "WHERE run_id = :r AND kind = 'concept'", r=run_id)}
+    assert concepts_of(scene, run_id) == named and len(named) == units
+    assert scene.scalar("SELECT count(*) FROM concepts") == units
+    assert_store_whole(scene)
+
+
 def finished_runs(scene: Scene) -> list[tuple[str, str]]:
     return scene.rows("SELECT id, status FROM runs ORDER BY started_at")
 
@@ -324,16 +314,17 @@ def fault_scene(db_url: str, tmp_path: Path) -> Iterator[Scene]:
 
 
 @contextmanager
-def scene_on(tmp_path: Path, broker_url: str | None = None) -> Iterator[Scene]:
+def scene_on(tmp_path: Path, broker_url: str | None = None, *, flush: bool | None = None) -> Iterator[Scene]:
     """A scene on a private PostgreSQL database with ``broker_url`` (default: the suite's Redis database,
-    flushed before and after; a broker the test started itself, such as ``private_redis``, is its own)."""
-    skip_unless_postgres_pass()
-    with private_database() as url:
+    flushed before and after; a broker the test started itself, such as ``private_redis``, is its own and
+    not flushed unless ``flush`` says so)."""
+    postgres_pass_only()
+    with private_database("h_scale_faults") as url:
         scene = Scene(url, tmp_path / "project")
         if broker_url is not None:
             scene.broker_url = broker_url
         scene.project.mkdir()
-        shared = broker_url is None
+        shared = broker_url is None if flush is None else flush
         if shared:
             flush_redis(scene.broker_url)
         try:
@@ -425,3 +416,20 @@ def private_redis(workdir: Path) -> Iterator[RedisServer]:
         yield server
     finally:
         server.kill()
+
+
+@contextmanager
+def example_run_on_private_redis(tmp_path: Path) -> Iterator[tuple[RedisServer, Scene, subprocess.Popen[str]]]:
+    """The example brand's celery run on a private Redis (``private_redis``), a private database and a model
+    stand-in, with two single-process workers. The driver starts first: it reads the brand and builds its
+    governor while the workers start. Unit resends wait 600 s, so only the fault's own recovery can rescue
+    the run."""
+    with private_redis(tmp_path / "redis") as redis_server, scene_on(tmp_path, redis_server.url) as scene, \
+            fake_model_server(Profile(speed=40.0)) as model:
+        brand = copy_brand(EXAMPLE_BRAND, scene.project)
+        scene.model_url = model.base_url
+        scene.extra_env.update(ADLOOM_UNIT_RESEND_AFTER="600")
+        driver = scene.start(*scene.run_cmd(brand, "--executor", "celery"), log="driver")
+        scene.start_worker("--concurrency", "1")
+        scene.start_worker("--concurrency", "1")
+        yield redis_server, scene, driver

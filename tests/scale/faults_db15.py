@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.scale.fault_harness import Scene, flush_redis, private_database, skip_unless_postgres_pass, wait_until
+from tests.scale.fault_harness import Scene, scene_on, wait_until
 
 REDIS_DB15 = "redis://127.0.0.1:6379/15"
 
@@ -20,17 +20,9 @@ REDIS_DB15 = "redis://127.0.0.1:6379/15"
 def scene15(db_url: str, tmp_path: Path) -> Iterator[Scene]:
     """A fault scene on a private PostgreSQL database and Redis database 15 (broker and shared budget).
     ``db_url`` is asked for only so the PostgreSQL pass selects the test (see tests/conftest.py)."""
-    skip_unless_postgres_pass()
-    with private_database() as url:
-        scene = Scene(url, tmp_path / "project", broker_url=REDIS_DB15)
+    with scene_on(tmp_path, REDIS_DB15, flush=True) as scene:
         scene.extra_env["ADLOOM_REDIS_URL"] = REDIS_DB15
-        scene.project.mkdir()
-        flush_redis(REDIS_DB15)
-        try:
-            yield scene
-        finally:
-            scene.stop_all()
-            flush_redis(REDIS_DB15)
+        yield scene
 
 
 def start_workers(scene: Scene, n: int, *args: str, ready_within: float = 120,

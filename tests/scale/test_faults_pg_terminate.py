@@ -17,21 +17,13 @@ import psycopg
 from sqlalchemy import make_url
 
 from adloom.audit.log import _PG_LOCK_KEY as CHAIN_LOCK
-from tests.conftest import EXAMPLE_BRAND
 from tests.scale.fault_harness import (
     Scene,
-    assert_audit_verifies,
-    assert_concepts_complete,
-    assert_no_duplicates,
-    assert_no_half_written_concepts,
-    concepts_of,
-    copy_brand,
-    private_redis,
-    scene_on,
+    assert_run_whole,
+    example_run_on_private_redis,
     terminate_backends,
     wait_until,
 )
-from tests.writers_models.fake_model_server import Profile, fake_model_server
 
 UNITS = 15      # the example brand: 5 angles x 3 segments
 ROUNDS = 3
@@ -67,16 +59,7 @@ def _terminate_mid_commit(scene: Scene) -> tuple[list[str], int]:
 def test_postgres_backends_terminated_mid_run(db_url: str, tmp_path: Path) -> None:
     """``db_url`` only so the PostgreSQL pass selects the test; the scene makes its own database."""
     started = time.monotonic()
-    with private_redis(tmp_path / "redis") as broker, scene_on(tmp_path, broker.url) as scene, \
-            fake_model_server(Profile(speed=40.0)) as model:
-        brand = copy_brand(EXAMPLE_BRAND, scene.project)
-        scene.model_url = model.base_url
-        scene.extra_env.update(ADLOOM_UNIT_RESEND_AFTER="600")
-        # the driver first: it reads the brand and builds its governor while the workers start
-        driver = scene.start(*scene.run_cmd(brand, "--executor", "celery"), log="driver")
-        scene.start_worker("--concurrency", "1")
-        scene.start_worker("--concurrency", "1")
-
+    with example_run_on_private_redis(tmp_path) as (_, scene, driver):
         wait_until("some units done", lambda: driver.poll() is not None or _done(scene) >= 2, timeout=300,
                    every=0.1)
         rounds = []
@@ -100,13 +83,6 @@ def test_postgres_backends_terminated_mid_run(db_url: str, tmp_path: Path) -> No
         assert retries >= ROUNDS, (retries, rounds)
         redelivered = sum(1 for k, _, _, deliveries in units if k == "concept" and deliveries >= 2)
         assert redelivered >= ROUNDS, (units, rounds)
-        named = {r[0] for r in scene.rows("SELECT result::jsonb ->> 'concept_id' FROM run_units "
-                                          "WHERE run_id = :r AND kind = 'concept'", r=run_id)}
-        assert concepts_of(scene, run_id) == named and len(named) == UNITS
-        assert scene.scalar("SELECT count(*) FROM concepts") == UNITS
-        assert_no_half_written_concepts(scene)
-        assert_concepts_complete(scene)
-        assert_no_duplicates(scene)
-        assert_audit_verifies(scene)
+        assert_run_whole(scene, run_id, UNITS)
         print(f"pg terminate: rounds (units done, workers caught, backends terminated) {rounds}; "
               f"{retries} unit retries, {redelivered} units delivered again, {time.monotonic() - started:.1f} s")

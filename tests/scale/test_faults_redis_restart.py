@@ -13,19 +13,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tests.conftest import EXAMPLE_BRAND
-from tests.scale.fault_harness import (
-    assert_audit_verifies,
-    assert_concepts_complete,
-    assert_no_duplicates,
-    assert_no_half_written_concepts,
-    concepts_of,
-    copy_brand,
-    private_redis,
-    scene_on,
-    wait_until,
-)
-from tests.writers_models.fake_model_server import Profile, fake_model_server
+from tests.scale.fault_harness import assert_run_whole, example_run_on_private_redis, wait_until
 
 UNITS = 15      # the example brand: 5 angles x 3 segments
 
@@ -33,16 +21,7 @@ UNITS = 15      # the example brand: 5 angles x 3 segments
 def test_redis_restarted_mid_run(db_url: str, tmp_path: Path) -> None:
     """``db_url`` only so the PostgreSQL pass selects the test; the scene makes its own database."""
     started = time.monotonic()
-    with private_redis(tmp_path / "redis") as redis_server, scene_on(tmp_path, redis_server.url) as scene, \
-            fake_model_server(Profile(speed=40.0)) as model:
-        brand = copy_brand(EXAMPLE_BRAND, scene.project)
-        scene.model_url = model.base_url
-        scene.extra_env.update(ADLOOM_UNIT_RESEND_AFTER="600")
-        # the driver first: it reads the brand and builds its governor while the workers start
-        driver = scene.start(*scene.run_cmd(brand, "--executor", "celery"), log="driver")
-        scene.start_worker("--concurrency", "1")
-        scene.start_worker("--concurrency", "1")
-
+    with example_run_on_private_redis(tmp_path) as (redis_server, scene, driver):
         def done_units() -> int:
             return int(scene.scalar("SELECT count(*) FROM run_units WHERE kind = 'concept' AND status = 'done'"))
         wait_until("some units done", lambda: driver.poll() is not None or done_units() >= 3, timeout=300,
@@ -68,14 +47,6 @@ def test_redis_restarted_mid_run(db_url: str, tmp_path: Path) -> None:
         assert resent and resent <= unfinished, (resent, unfinished)
         driver_log = (scene.project / "logs" / "driver.err").read_text()
         assert "the broker restarted" in driver_log, driver_log[-3000:]
-        # nothing lost: every unit's concept is the run's, once
-        named = {r[0] for r in scene.rows("SELECT result::jsonb ->> 'concept_id' FROM run_units "
-                                          "WHERE run_id = :r AND kind = 'concept'", r=run_id)}
-        assert concepts_of(scene, run_id) == named and len(named) == UNITS
-        assert scene.scalar("SELECT count(*) FROM concepts") == UNITS
-        assert_no_duplicates(scene)
-        assert_no_half_written_concepts(scene)
-        assert_concepts_complete(scene)
-        assert_audit_verifies(scene)
+        assert_run_whole(scene, run_id, UNITS)     # nothing lost: every unit's concept is the run's, once
         print(f"redis restart: {done_at_kill}/{UNITS} units done at the kill, {len(resent)} sent again, "
               f"{time.monotonic() - started:.1f} s")

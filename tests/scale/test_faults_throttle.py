@@ -31,10 +31,7 @@ from typing import Any
 from tests.conftest import EXAMPLE_BRAND
 from tests.scale.fault_harness import (
     Scene,
-    assert_audit_verifies,
-    assert_concepts_complete,
-    assert_no_duplicates,
-    assert_no_half_written_concepts,
+    assert_store_whole,
     concepts_of,
     copy_brand,
 )
@@ -85,10 +82,7 @@ def test_a_throttling_provider_across_four_workers(scene15: Scene) -> None:  # n
     print(json.dumps({"requests": len(log), "refused": len(refused), "concept_units": len(units),
                       "requests_in_pause_windows_by_other_workers": pause, **spans}))
 
-    assert_no_duplicates(scene)
-    assert_no_half_written_concepts(scene)
-    assert_concepts_complete(scene)
-    assert_audit_verifies(scene)
+    assert_store_whole(scene)
 
 
 def _attribute(log: list[dict[str, Any]], unit_worker: dict[str, str]) -> list[str]:

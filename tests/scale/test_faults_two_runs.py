@@ -12,10 +12,7 @@ from __future__ import annotations
 from tests.conftest import EXAMPLE_BRAND
 from tests.scale.fault_harness import (
     Scene,
-    assert_audit_verifies,
-    assert_concepts_complete,
-    assert_no_duplicates,
-    assert_no_half_written_concepts,
+    assert_store_whole,
     copy_brand,
     wait_until,
 )
@@ -57,7 +54,4 @@ def test_two_runs_of_one_brand_at_once(scene15: Scene) -> None:  # noqa: F811
     print({run: scene.rows("SELECT count(*) FILTER (WHERE result ->> 'reused' = 'true'), (SELECT count(*) FROM "
                            "writer_calls w WHERE w.run_id = :r AND w.cache_hit = 0) FROM run_units "
                            "WHERE run_id = :r AND kind = 'concept'", r=run)[0] for run in (a, b)})
-    assert_no_duplicates(scene)
-    assert_no_half_written_concepts(scene)
-    assert_concepts_complete(scene)
-    assert_audit_verifies(scene)
+    assert_store_whole(scene)

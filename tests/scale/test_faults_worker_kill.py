@@ -6,9 +6,7 @@ from __future__ import annotations
 from tests.conftest import EXAMPLE_BRAND
 from tests.scale.fault_harness import (
     Scene,
-    assert_audit_verifies,
-    assert_no_duplicates,
-    assert_no_half_written_concepts,
+    assert_store_whole,
     concepts_of,
     copy_brand,
     fault_scene,  # noqa: F401  (fixture)
@@ -47,6 +45,4 @@ def test_a_worker_killed_mid_unit(fault_scene: Scene) -> None:  # noqa: F811
     assert unit_status == "done" and deliveries >= 2, (deliveries, unit_status)
     assert len(concepts_of(scene, run_id)) == 15
     assert scene.scalar("SELECT count(*) FROM concepts") == 15
-    assert_no_duplicates(scene)
-    assert_no_half_written_concepts(scene)
-    assert_audit_verifies(scene)
+    assert_store_whole(scene)
