@@ -210,6 +210,8 @@ _DOUBT = re.compile(
     r"|expensive|price|cost|complicated|difficult|time|cancel|commit\w*|contract|side effects?|scam)\b", _I)
 _DOUBT_STATEMENT = re.compile(
     r"\b(?:i'?m not sure|not sure (?:if|whether|it)|i'?ve tried|i tried|i doubt|worried (?:that|it|about)"
+    r"|(?:i'?m|i am|we'?re|i was|we were)\s+(?:a bit\s+|really\s+|so\s+|quite\s+)?(?:worried|afraid|scared"
+    r"|nervous|anxious|concerned)"
     r"|you might (?:think|be wondering)|you may be wondering|sounds too good|isn't that|aren't they"
     r"|what's the catch|i don't have time|too expensive|i can't afford)\b", _I)
 _DOUBT_START = re.compile(r"^(?:is|are|will|does|do|can|what|how|why|should|would|am)\b", _I)
