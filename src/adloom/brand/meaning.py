@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from adloom.brand import prose
 from adloom.brand.meaning_bank import DESIRES, NEUTRAL, PAINS
 from adloom.brand.mining import clause_phrase
 from adloom.brand.spans import Span
@@ -170,6 +171,22 @@ def _kind(clause: str, row: npt.NDArray[np.float64]) -> str:
     return kind
 
 
+_SUBJECT = re.compile(r"^(?:the|our|its|your|a|an|every|each)\s+(?:[\w-]+\s+){0,2}?(?P<n>[\w-]+)\s+"
+                      r"(?:\w+\s+)?(?:is|are|has|have|[a-z]{3,}(?<!ss)s)\b", re.I)
+
+
+def _product_nouns(spans: Sequence[Span], names: frozenset[str]) -> set[str]:
+    """The nouns this brand's own sentences use as the subject of what the product does ("The app keeps ...",
+    "Each lesson ends ..."): a clause led by one of them describes the product, not the customer's problem."""
+    subject = "|".join(re.escape(n) for n in sorted(names) if n) or "(?!)"
+    does = re.compile(prose._DOES.pattern.format(name=subject), re.I)
+    nouns = set()
+    for span in spans:
+        if does.match(span.text) and (head := _SUBJECT.match(span.text)):
+            nouns.add(head.group("n").lower())
+    return nouns
+
+
 def recognise(spans: Sequence[Span], embedder: Embedder, names: frozenset[str] = frozenset()) -> list[Recognised]:
     """Pains and desires among the spans' clauses, in span order; nothing without a sentence model.
 
@@ -189,6 +206,7 @@ def recognise(spans: Sequence[Span], embedder: Embedder, names: frozenset[str] =
     count = Counter(id(span) for span, _ in candidates)
     listing = {id(span) for (span, _), row in zip(candidates, probs, strict=True)
                if row.argmax() == 0 and count[id(span)] >= 3}
+    product = _product_nouns(spans, names)
     found = []
     for (span, clause), row, kind in zip(candidates, probs, kinds, strict=True):
         best = int(row.argmax())
@@ -197,6 +215,8 @@ def recognise(spans: Sequence[Span], embedder: Embedder, names: frozenset[str] =
             kind, best = "pain", 0
         elif kind == "neutral" or not _sure(row):
             continue
+        if kind == "pain" and (head := _SUBJECT.match(clause)) and head.group("n").lower() in product:
+            continue      # "a dashboard shows what's owed": the product at work, however the probe reads it
         if kind == "desire" and (_DIGIT.search(clause) or "," in clause or len(clause.split()) < 4):
             continue      # a number in a wish is a result to substantiate; a list or a fragment is no wish
         # tested on the clause as said: the phrase turns a customer's "I was embarrassed to ..." into "you ..."
