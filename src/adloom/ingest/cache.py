@@ -18,11 +18,15 @@ from adloom.ingest.result import IngestResult
 from adloom.screen.injection import VERSION as SCREEN_VERSION
 from adloom.types import Document, IngestWarning
 
+# bump when what a reader returns changes between releases without the version changing (2: a form's voice
+# guidance no longer gets the semantic injection screen)
+READERS_VERSION = 2
+
 
 def cache_key(raw: bytes, relpath: str, reader: str) -> str:
     digest = hashlib.sha256(raw)
     # the screen's version too: documents carry its flags, and it changes between releases
-    digest.update(f"\0{relpath}\0{reader}\0{adloom.__version__}\0{SCREEN_VERSION}".encode())
+    digest.update(f"\0{relpath}\0{reader}\0{adloom.__version__}\0{SCREEN_VERSION}\0{READERS_VERSION}".encode())
     return digest.hexdigest()
 
 

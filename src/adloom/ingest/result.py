@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from adloom.injection import instruction_flags, instruction_hits
+from adloom.injection import instruction_hits
 from adloom.types import Document, DocumentKind, IngestWarning, Provenance, content_hash
 
 
@@ -37,8 +37,23 @@ def make_document(kind: DocumentKind, text: str, provenance: Provenance, *, titl
     """A Document whose id is a hash of what it says and where it came from, so reruns give the same ids."""
     doc_id = content_hash({"kind": kind, "file": provenance.file, "section": provenance.section,
                            "line_start": provenance.line_start, "text": text})
+    flags = list(dict.fromkeys(f"instruction_like: {phrase}" for _, phrase in document_hits(kind, text)))
     return Document(id=doc_id, kind=kind, title=title, text=text, provenance=provenance,
-                    speaker=speaker, data=data, flags=instruction_flags(text, semantic=True))
+                    speaker=speaker, data=data, flags=flags)
+
+
+# Form fields whose values are instructions to the copywriter by design ("speak like a good coach"). The
+# semantic screen flags text that reads like an instruction, so it flagged every onboarding form's voice
+# guidance; these lines get the lexical patterns only ("ignore previous instructions" is still caught).
+GUIDANCE_FIELDS = ("voice.do:", "voice.dont:")
+
+
+def document_hits(kind: DocumentKind, text: str) -> list[tuple[int, str]]:
+    """``instruction_hits`` with the semantic screen, except over a form's guidance fields."""
+    if kind != "form" or not any(field in text for field in GUIDANCE_FIELDS):
+        return instruction_hits(text, semantic=True)
+    masked = "\n".join(" " * len(line) if line.startswith(GUIDANCE_FIELDS) else line for line in text.split("\n"))
+    return sorted(set(instruction_hits(text)) | set(instruction_hits(masked, semantic=True)))
 
 
 def flagged_lines(doc: Document) -> list[str]:
@@ -48,7 +63,7 @@ def flagged_lines(doc: Document) -> list[str]:
     verbatim = (prov.line_start is not None and prov.line_end is not None
                 and prov.line_end - prov.line_start == doc.text.count("\n"))
     lines = []
-    for offset, phrase in instruction_hits(doc.text, semantic=True):
+    for offset, phrase in document_hits(doc.kind, doc.text):
         line = prov.line_start
         if verbatim and line is not None:
             line += doc.text.count("\n", 0, offset)
