@@ -93,6 +93,8 @@ _DESIRE_CAPTURE = [re.compile(p, _I) for p in (
     r"\b(?:i|you|we|they|people|customers|parents)\s+(?:just\s+|really\s+|only\s+|simply\s+)?want(?:s|ed)?\s+"
     r"(?:to\s+|a\s+|an\s+|something\s+|some\s+)?(?P<x>.+)",
     r"\ball\s+(?:i|you|they)\s+want(?:s|ed)?\s+is\s+(?:to\s+)?(?P<x>.+)",
+    # the pseudo-cleft: "What most owners want is a quiet evening"
+    r"^what\s+(?:[\w'-]+\s+){0,4}?(?:wants?|needs?|wanted|needed)\s+(?:is|are|was)\s+(?:to\s+)?(?P<x>.+)",
     r"\bi\s+wish\s+(?:i\s+could\s+)?(?P<x>.+)",
     r"\bwould\s+(?:like|love)\s+to\s+(?P<x>.+)",
     r"\bso\s+(?:that\s+)?you\s+can\s+(?P<x>.+)",
