@@ -27,7 +27,10 @@ _WHO = r"(?:people|adults|women|men|parents|mums|moms|dads|families|kids|teens|s
        r"|cafés|cafes|venues|shops|landlords|tenants|drivers|dog owners|cat owners|households|singles"\
        r"|agencies|consultants|studios|firms|practices|clinics|salons|gyms|schools|charities|retailers|sellers"\
        r"|recruiters|agents|coaches|therapists|tutors|carers|trades|tradespeople|contractors|builders|designers"\
-       r"|marketers|writers|photographers|dwellers|flat dwellers|landladies|farmers|growers|surgeries|employers)"
+       r"|marketers|writers|photographers|dwellers|flat dwellers|landladies|farmers|growers|surgeries|employers"\
+       r"|sons|daughters|children|grandparents|grandchildren|relatives|husbands|wives|mothers|fathers"\
+       r"|pensioners|residents|neighbours|guests|diners|fans|volunteers|employees|staff|teenagers|graduates"\
+       r"|girls|boys|infants|newborns|mechanics|plumbers|electricians|nannies|listeners|viewers)"
 _PERSONA = [re.compile(p, _I) for p in (
     r"\b(?:for|built for|made for|designed for|created for|aimed at|serves|serving|helps|helping|loved by"
     r"|trusted by|used by|work with|works with|working with)\s+(?P<x>[^.;:]+)",
