@@ -17,6 +17,11 @@ from adloom.types import BrandObject, Campaign, Concept, Finding
 
 VERSION = "1"
 PACK = "boilerplate@1"
+# a governor judges every concept against one brand object: its vocabulary is stemmed once, not per concept
+# (it was half of a verdict's time with embeddings cached, bench_verdict). Keyed by identity, the object
+# held so its id cannot be reused; brand objects are versions, never edited in place.
+_VOCABULARIES: dict[int, tuple[BrandObject, set[str], set[str]]] = {}
+_KEEP = 8
 
 
 def brand_vocabulary(brand: BrandObject) -> set[str]:
@@ -40,10 +45,19 @@ def generic(text: str, vocabulary: set[str], names: set[str]) -> bool:
     return not ((content_stems(text) - names) & vocabulary)
 
 
+def _vocabulary_and_names(brand: BrandObject) -> tuple[set[str], set[str]]:
+    kept = _VOCABULARIES.get(id(brand))
+    if kept is None or kept[0] is not brand:
+        if len(_VOCABULARIES) >= _KEEP:
+            _VOCABULARIES.clear()
+        kept = _VOCABULARIES[id(brand)] = (brand, brand_vocabulary(brand), _names(brand))
+    return kept[1], kept[2]
+
+
 def check(concept: Concept, brand: BrandObject, campaign: Campaign) -> list[Finding]:
     if concept.draft is None:
         return []
-    vocabulary, names = brand_vocabulary(brand), _names(brand)
+    vocabulary, names = _vocabulary_and_names(brand)
     if not vocabulary:       # nothing mined and nothing given: every hook would be flagged, which says nothing
         return []
     return [Finding(rule_id="boilerplate.generic_hook", pack=PACK, severity="warn", field=f"hooks[{hook.id}].text",
