@@ -278,6 +278,11 @@ _AUTHORITY = re.compile(
     r"(?:therapists?|doctors?|dermatologists?|nutritionists?|dietitians?|engineers?|experts?|vets?|veterinarians?"
     r"|teachers?|scientists?|chefs?|coaches?|physicians?|pharmacists?|accountants?|clinicians?|psychologists?)"
     r"|\b(?:clinically|independently|lab)[- ]tested\b|\bpeer[- ]reviewed\b|\bcertified\b|\baward[- ]?winning\b"
+    # vetting and credentials of the people or the process, and a large count of what was done
+    r"|\b[\w]+-(?:checked|vetted|accredited|certified|approved|registered|licensed)\b|\b(?:vetted|accredited"
+    r"|insured)\b|\b(?:written|reviewed|checked|approved|tested|designed)\s+(?:[\w-]+\s+){0,3}?by\s+(?:an?\s+)?"
+    r"(?:independent|clinical|qualified|certified|licensed|registered|accredited|[a-z]+ists?\b|doctors?|experts?)"
+    r"|\b(?:over|more than|nearly|almost|across|above)\s+\d{1,3}(?:,\d{3})+\+?\s+[a-z]"
     r"|\btested\s+(?:by|with|on)\b|\btaught by\b|\b(?:qualified|certified|licensed|registered)\s+\w+"
     r"|\bwon\b.*\baward\b|\bawards?\b|\bnamed\b.*\bbest\b|\bfeatured in\b|\btrusted by\b"
     r"|\b(?:our|a|an|the)\s+(?:\d+-week\s+)?(?:study|trial)\s+"
