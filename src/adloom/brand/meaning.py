@@ -38,6 +38,9 @@ FLOOR = {"pain": 0.60, "desire": 0.65}
 MARGIN = 0.25
 # a clause the probe reads as this little neutral joins a problem said in the same sentence (see recognise)
 SIBLING = 0.3
+# a customer's quoted words are where outcomes get told ("I pick lunch off my balcony now"): there the probe's
+# leaning to an outcome is enough
+TOLD = 0.5
 # a question is a doubt (objections are mined elsewhere) or a heading that promises an explanation
 _ASKS = re.compile(r"^(?:is|are|will|does|do|can|could|what|how|why|who|should|would|am|isn't|aren't)\b", re.I)
 _CLAUSE = re.compile(r"[;:()]|,\s+(?:and\s+|but\s+|so\s+|or\s+)?|\s[-\u2013\u2014]\s|\?\s*|\.\s+"
@@ -213,6 +216,8 @@ def recognise(spans: Sequence[Span], embedder: Embedder, names: frozenset[str] =
         if id(span) in listing and kind != "pain" and row[2] < SIBLING and not _sure(row) \
                 and not _SINCE.search(clause):
             kind, best = "pain", 0
+        elif kind == "desire" and best == 1 and row[1] >= TOLD and prose._TESTIMONIAL.search(span.text):
+            pass
         elif kind == "neutral" or not _sure(row):
             continue
         if kind == "pain" and (head := _SUBJECT.match(clause)) and head.group("n").lower() in product:
