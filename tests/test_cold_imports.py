@@ -75,3 +75,19 @@ def test_embedders_sharing_memory_embed_a_text_once_and_save_only_their_own_keys
     project.save()
     with np.load(next(tmp_path.glob("*.npz"))) as stored:
         assert set(stored.files) == {CachedEmbedder.key("Sleep cooler tonight.")}
+
+
+def test_a_store_at_its_heads_opens_without_alembic(tmp_path: Path) -> None:
+    """An existing project's store is checked against the migration files' heads without alembic (and mako,
+    pygments): only a store that needs a migration loads it. The heads read from the files are alembic's."""
+    from alembic.script import ScriptDirectory
+
+    from adloom.store import db
+
+    url = db.sqlite_url(tmp_path / "adloom.db")
+    db.open_store(url)      # a new store: migrated by alembic
+    assert db._heads() == set(ScriptDirectory.from_config(db.alembic_config(db.make_engine(url))).get_heads())
+    probe = ("import sys; from adloom.store.db import open_store; open_store(sys.argv[1]); "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako', 'pygments')))")
+    done = subprocess.run([sys.executable, "-c", probe, url], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "[]"
