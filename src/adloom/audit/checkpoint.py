@@ -29,6 +29,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from adloom import jcs
@@ -169,11 +170,10 @@ class Checkpointer:
 
 
 def _remember(session: Session, key: str, seq: int) -> None:
-    row = session.get(StoreMetaRow, key)
-    if row is None:
-        session.add(StoreMetaRow(key=key, value=str(seq)))
-    else:
-        row.value = str(seq)
+    """Insert or update in one statement each: two runs ending at once on a new store both found no row and
+    both inserted one (a unique violation that failed the second run; tests/store/test_concurrent_start)."""
+    if not insert_new(session, StoreMetaRow, [{"key": key, "value": str(seq)}]):
+        session.execute(update(StoreMetaRow).where(StoreMetaRow.key == key).values(value=str(seq)))
 
 
 def _write_atomically(path: Path, text: str) -> None:
