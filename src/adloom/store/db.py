@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -81,39 +82,38 @@ def upgrade(engine: Engine) -> None:
 def _at_heads(engine: Engine) -> bool:
     """True when the store's recorded revisions are exactly the heads of the migration files; anything else
     (no store yet, no version table, an older or a newer store, files this cannot read) is alembic's to
-    judge."""
-    heads = _heads()
-    if not heads:
-        return False
+    judge. The store is asked first: a new one has no version table, and the files need not be read."""
     try:
         with engine.connect() as conn:
             found = {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
     except DBAPIError:
         return False
-    return found == heads
+    heads = _heads()
+    return bool(heads) and found == heads
+
+
+# a migration's own revision and the one(s) it revises: top-level, one line each, a literal value
+_ASSIGNED = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*(?:#.*)?$", re.MULTILINE)
 
 
 @cache
 def _heads() -> frozenset[str]:
-    """Revisions no other migration revises: each file's ``revision`` and ``down_revision``, read with ``ast``
-    (literals only; empty when a file states them any other way)."""
+    """Revisions no other migration revises, read from each file's ``revision`` and ``down_revision`` lines
+    (empty, so alembic decides, when a file states them any other way)."""
     revisions: set[str] = set()
     revised: set[str] = set()
     for path in sorted((MIGRATIONS / "versions").glob("*.py")):
-        found: dict[str, object] = {}
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else (
-                node.target if isinstance(node, ast.AnnAssign) else None)
-            value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
-            if isinstance(target, ast.Name) and target.id in ("revision", "down_revision") and value is not None:
-                try:
-                    found[target.id] = ast.literal_eval(value)
-                except ValueError:
-                    return frozenset()
-        revision, down = found.get("revision"), found.get("down_revision")
-        if not isinstance(revision, str):
+        found: dict[str, list[object]] = {}
+        for name, value in _ASSIGNED.findall(path.read_text(encoding="utf-8")):
+            try:
+                found.setdefault(name, []).append(ast.literal_eval(value))
+            except (ValueError, SyntaxError):
+                return frozenset()
+        revision, downs = found.get("revision", []), found.get("down_revision", [])
+        if len(revision) != 1 or len(downs) != 1 or not isinstance(revision[0], str):
             return frozenset()
-        revisions.add(revision)
+        revisions.add(revision[0])
+        down = downs[0]
         if isinstance(down, str):
             revised.add(down)
         elif isinstance(down, tuple | list) and all(isinstance(d, str) for d in down):
